@@ -1,0 +1,128 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { z } from 'zod';
+import { applyModelDefaults, tableSchema } from '../shared/capabilities';
+import { paramReader, parseOrThrow } from '../shared/input';
+import type { Transport } from '../shared/transport';
+import type { JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
+import { audioSupport, DEPRECATED_AUDIO_ALIASES, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH } from './capabilities';
+import { DEFAULT_POLL_INTERVAL } from './description';
+
+/** Magic Hour's HTTP mapping (provider-contracts.md section 1). */
+
+interface MagicHourInput extends JobInput {
+	prompt: string;
+	duration: number;
+	aspectRatio: string;
+	resolution: string;
+	audio?: boolean;
+}
+
+const schema = tableSchema(TABLE, MAX_PROMPT_LENGTH, { audio: z.boolean().optional(), name: z.string().optional() }).superRefine(
+	(input, ctx) => {
+		if (input.audio === true && audioSupport(input.model) === 'none')
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['audio'], message: `${input.model} cannot make audio. Models with audio: ltx-2, kling-2.5, kling-3.0, sora-2, veo3.1` });
+	},
+);
+
+interface ProjectResponse {
+	id: string;
+	status?: string;
+	name?: string;
+	end_seconds?: number;
+	width?: number;
+	height?: number;
+	credits_charged?: number;
+	error?: { code?: string; message?: string } | null;
+	downloads?: Array<{ url: string; expires_at?: string }>;
+	download?: { url: string; expires_at?: string } | null;
+}
+
+const STATUS: Record<string, JobStatus> = {
+	draft: 'queued',
+	queued: 'queued',
+	rendering: 'processing',
+	complete: 'completed',
+	error: 'failed',
+	canceled: 'canceled',
+};
+
+export const magicHourProvider: VideoProvider<MagicHourInput> = {
+	name: 'magicHour',
+	displayName: 'Magic Hour',
+	credentialType: 'magicHourApi',
+	defaultPollInterval: DEFAULT_POLL_INTERVAL,
+
+	readInput(ctx: IExecuteFunctions, itemIndex: number): MagicHourInput {
+		const param = paramReader(ctx, itemIndex);
+		let model = String(param('model', TABLE.defaultModel) ?? '');
+		let audio = param('audio') as boolean | undefined;
+		const alias = DEPRECATED_AUDIO_ALIASES[model];
+		if (alias) [model, audio] = [alias, true];
+		if (audioSupport(model) !== 'toggle' && !alias) audio = undefined;
+		const raw = applyModelDefaults(TABLE, {
+			model,
+			prompt: param('prompt', ''),
+			duration: param('duration'),
+			aspectRatio: param('aspectRatio'),
+			resolution: param('resolution'),
+			audio,
+			name: String(param('name', '') ?? '').trim() || undefined,
+		});
+		return parseOrThrow(ctx, itemIndex, schema, raw) as MagicHourInput;
+	},
+
+	async start(api: Transport, input: MagicHourInput): Promise<JobSnapshot> {
+		const body = {
+			name: input.name,
+			model: input.model,
+			end_seconds: input.duration,
+			aspect_ratio: input.aspectRatio,
+			resolution: input.resolution,
+			audio: audioSupport(input.model) === 'toggle' ? (input.audio ?? false) : undefined,
+			style: { prompt: input.prompt },
+		};
+		const { body: created } = await api.request<{ id?: string; credits_charged?: number }>({
+			method: 'POST',
+			path: '/v1/text-to-video',
+			body,
+			phase: 'submit',
+		});
+		if (!created?.id) throw new Error('Magic Hour accepted the request but returned no project ID');
+		return { jobId: created.id, status: 'queued', videos: [], credits: created.credits_charged };
+	},
+
+	async status(api: Transport, jobId: string): Promise<JobSnapshot> {
+		const { body: project } = await api.request<ProjectResponse>({
+			method: 'GET',
+			path: `/v1/video-projects/${encodeURIComponent(jobId)}`,
+			phase: 'poll',
+		});
+		const downloads = project.downloads?.length ? project.downloads : project.download ? [project.download] : [];
+		const errorCode = project.error?.code ?? '';
+		const kind = /content_policy|moderat/i.test(errorCode) ? 'moderation' : /insufficient_credits/i.test(errorCode) ? 'credits' : 'other';
+		return {
+			jobId: project.id ?? jobId,
+			status: STATUS[project.status ?? ''] ?? 'processing',
+			videos: downloads.map((d) => ({ url: d.url })),
+			credits: project.credits_charged,
+			failure: project.error ? { message: [project.error.message, errorCode && `(${errorCode})`].filter(Boolean).join(' '), code: errorCode, kind } : undefined,
+			details: {
+				...(downloads[0]?.expires_at ? { expiresAt: downloads[0].expires_at } : {}),
+				...(project.end_seconds !== undefined ? { durationSeconds: project.end_seconds } : {}),
+				...(project.width && project.width > 0 ? { width: project.width, height: project.height } : {}),
+			},
+		};
+	},
+
+	explainError(error) {
+		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
+		if (error.statusCode === 402)
+			return { kind: 'credits', message: `Your Magic Hour account is out of credits (HTTP 402)${said}. Top up at magichour.ai, then run again.` };
+		if (error.statusCode === 403)
+			return { message: `Your Magic Hour plan does not include this model, resolution or feature (HTTP 403)${said}` };
+		if (error.statusCode === 404 && error.phase === 'poll')
+			return { message: `Magic Hour has no video project with this ID (HTTP 404)${said}` };
+		if (error.statusCode === 422) return { message: `Magic Hour could not create the video (HTTP 422)${said}` };
+		return undefined;
+	},
+};

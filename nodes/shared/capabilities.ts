@@ -1,0 +1,161 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+/**
+ * A provider's capability table: which values each model takes for each model-dependent field.
+ * It is the single source for the node's UI (one property per group of models that allow the same
+ * values, shown with displayOptions) and for validation (zod), so the two cannot disagree.
+ */
+
+export type FieldValue = string | number;
+
+export interface FieldChoice {
+	values: readonly FieldValue[];
+	default: FieldValue;
+}
+
+export interface ModelSpec {
+	/** The provider's model id, exactly as the provider spells it. */
+	value: string;
+	name: string;
+	description?: string;
+	/** Model-dependent fields; a field a model lacks is hidden for it and refused if set. */
+	fields: Readonly<Record<string, FieldChoice>>;
+	/** Provider-specific capabilities (audio mode, negative prompt support, ...). */
+	traits?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface FieldSpec {
+	name: string;
+	displayName: string;
+	description: string;
+	type: 'number' | 'string';
+	/** How a value reads in the options list and in error messages ("5 s"). */
+	label?: (value: FieldValue) => string;
+}
+
+export interface CapabilityTable {
+	models: readonly ModelSpec[];
+	defaultModel: string;
+	fields: readonly FieldSpec[];
+	/** Rules for a model id typed in by hand (providers that accept any model id). */
+	customModel?: Omit<ModelSpec, 'value' | 'name'>;
+}
+
+const labelOf = (field: FieldSpec, value: FieldValue) => (field.label ? field.label(value) : String(value));
+
+export function modelSpec(table: CapabilityTable, model: string): ModelSpec | undefined {
+	const known = table.models.find((m) => m.value === model);
+	if (known) return known;
+	return table.customModel && model ? { value: model, name: model, ...table.customModel } : undefined;
+}
+
+export function modelOptions(table: CapabilityTable): INodePropertyOptions[] {
+	return table.models.map((m) => ({ name: m.name, value: m.value, description: m.description }));
+}
+
+/** Model ids for which `predicate` holds, for displayOptions. */
+export function modelsWhere(table: CapabilityTable, predicate: (model: ModelSpec) => boolean): string[] {
+	return table.models.filter(predicate).map((m) => m.value);
+}
+
+/**
+ * The UI of one model-dependent field: one options property per group of models sharing the same
+ * allowed values and default. Properties with one name and disjoint displayOptions are n8n's way to
+ * vary a field's options by another field's value; the saved parameter keeps its one name.
+ */
+export function fieldProperties(table: CapabilityTable, field: FieldSpec, operations: string[]): INodeProperties[] {
+	const groups = new Map<string, { choice: FieldChoice; models: string[] }>();
+	for (const model of table.models) {
+		const choice = model.fields[field.name];
+		if (!choice) continue;
+		const key = JSON.stringify(choice);
+		const group = groups.get(key) ?? { choice, models: [] };
+		group.models.push(model.value);
+		groups.set(key, group);
+	}
+	const everyModel = groups.size === 1 && [...groups.values()][0].models.length === table.models.length && !table.customModel;
+	return [...groups.values()].map(({ choice, models }) => ({
+		displayName: field.displayName,
+		name: field.name,
+		type: 'options',
+		options: choice.values.map((value) => ({ name: labelOf(field, value), value })),
+		default: choice.default,
+		description: field.description,
+		displayOptions: { show: everyModel ? { operation: operations } : { operation: operations, model: models } },
+	}));
+}
+
+/** The raw values a node reads before validation. */
+export type RawInput = Record<string, unknown>;
+
+/**
+ * Checks the model-dependent fields of an input against the table; the message names the field, the
+ * value, the model and what that model allows.
+ */
+export function checkModelFields(table: CapabilityTable) {
+	return (input: RawInput, ctx: z.RefinementCtx) => {
+		const model = modelSpec(table, String(input.model ?? ''));
+		if (!model) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['model'],
+				message: `"${String(input.model ?? '')}" is not a model of this node. Allowed: ${table.models.map((m) => m.value).join(', ')}`,
+			});
+			return;
+		}
+		for (const field of table.fields) {
+			const value = input[field.name];
+			if (value === undefined || value === '' || value === null) continue;
+			const choice = model.fields[field.name];
+			if (!choice) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field.name], message: `${model.value} does not take a ${field.displayName.toLowerCase()}` });
+				continue;
+			}
+			const normalized = field.type === 'number' ? Number(value) : String(value);
+			if (!choice.values.includes(normalized)) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					path: [field.name],
+					message: `${labelOf(field, normalized as FieldValue)} is not available for ${model.value}. Allowed: ${choice.values.map((v) => labelOf(field, v)).join(', ')}`,
+				});
+			}
+		}
+	};
+}
+
+/** Fills the model's defaults for fields left empty, and coerces numbers typed as text. */
+export function applyModelDefaults<T extends RawInput>(table: CapabilityTable, input: T): T {
+	const model = modelSpec(table, String(input.model ?? ''));
+	if (!model) return input;
+	const out: RawInput = { ...input };
+	for (const field of table.fields) {
+		const choice = model.fields[field.name];
+		const value = out[field.name];
+		if (!choice) continue;
+		if (value === undefined || value === '' || value === null) out[field.name] = choice.default;
+		else if (field.type === 'number') out[field.name] = Number(value);
+	}
+	return out as T;
+}
+
+/** The schema of a non-empty prompt with a length limit, with a message that says so. */
+export function promptSchema(maxLength: number) {
+	return z
+		.string({ required_error: 'Prompt is required', invalid_type_error: 'Prompt must be text' })
+		.trim()
+		.min(1, 'Prompt is empty: describe the video to generate')
+		.max(maxLength, `Prompt is longer than ${maxLength} characters`);
+}
+
+/**
+ * The input schema a capability table implies: model, prompt, each model-dependent field typed as
+ * its spec says, plus the provider's own fields; checked model by model against the table.
+ */
+export function tableSchema<Extra extends z.ZodRawShape>(table: CapabilityTable, maxPromptLength: number, extra: Extra) {
+	const fieldShape: z.ZodRawShape = {};
+	for (const field of table.fields) fieldShape[field.name] = field.type === 'number' ? z.number().optional() : z.string().optional();
+	return z
+		.object({ model: z.string().trim().min(1, 'Model is empty'), prompt: promptSchema(maxPromptLength), ...fieldShape, ...extra })
+		.superRefine(checkModelFields(table));
+}

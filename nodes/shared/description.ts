@@ -1,0 +1,60 @@
+import type { INodeProperties } from 'n8n-workflow';
+import type { Operation } from './engine';
+
+/** Parameters every video node shares (node-contract.md); providers add their own between them. */
+
+export const JOB_OPERATIONS: Operation[] = ['generate', 'submit'];
+
+const OPERATION_OPTIONS: Record<Operation, { name: string; action: string; description: string }> = {
+	generate: {
+		name: 'Generate',
+		action: 'Generate a video',
+		description: 'Submit a job, wait for it and return the video',
+	},
+	submit: {
+		name: 'Submit',
+		action: 'Submit a video job',
+		description: 'Submit a job and return its ID at once, without waiting',
+	},
+	get: {
+		name: 'Get',
+		action: 'Get a video job',
+		description: 'Get the status of a job by ID, with the video when it is complete',
+	},
+};
+
+export function operationProperty(operations: Operation[]): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: operations.map((value) => ({ value, ...OPERATION_OPTIONS[value] })),
+		default: 'generate',
+	};
+}
+
+export function promptProperty(maxLength: number): INodeProperties {
+	return {
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. A red fox running through fresh snow at sunrise, cinematic',
+		typeOptions: { rows: 3 },
+		description: `The text to turn into video (up to ${maxLength} characters)`,
+		displayOptions: { show: { operation: JOB_OPERATIONS } },
+	};
+}
+
+export const jobIdProperty: INodeProperties = {
+	displayName: 'Job ID',
+	name: 'jobId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. {{ $json.jobId }}',
+	description: 'The ID that the Submit operation returned (errors after submission name it too)',
+	displayOptions: { show: { operation: ['get'] } },
+};

@@ -1,0 +1,285 @@
+import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { randomUUID } from 'crypto';
+import { asNodeError, isCanceled, type VideoNodeError } from './errors';
+import { readOptions, type EngineOptions } from './options';
+import { nextPollDelayMs } from './schedule';
+import { cancellableSleep } from './sleep';
+import { Transport } from './transport';
+import { storeVideo } from './video';
+import { isFinal, type JobInput, type JobSnapshot, type VideoProvider } from './types';
+
+/**
+ * The job engine: the one place that runs items in parallel, submits, waits, downloads and turns
+ * every failure into an error a user can act on. Providers only translate to and from their API.
+ */
+
+export type Operation = 'generate' | 'submit' | 'get';
+
+type ItemPlan<Input> = { input: Input; jobId?: undefined } | { input?: undefined; jobId: string };
+
+export async function runVideoNode<Input extends JobInput>(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider<Input>,
+	baseUrlOf: (credentialBaseUrl: string) => string = (url) => url.replace(/\/+$/, ''),
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const operation = ctx.getNodeParameter('operation', 0) as Operation;
+	const optionsSpec = {
+		defaultPollInterval: provider.defaultPollInterval,
+		synchronous: !provider.start,
+		hasGet: !!provider.status,
+	};
+	const results: INodeExecutionData[][] = new Array(items.length);
+
+	// Every item is read and validated before the first request: a bad item 3 must not let items 1
+	// and 2 spend credits first.
+	const plans: Array<{ plan: ItemPlan<Input>; options: EngineOptions } | undefined> = items.map((_, itemIndex) => {
+		try {
+			const options = readOptions(ctx, itemIndex, optionsSpec);
+			const plan: ItemPlan<Input> = operation === 'get' ? { jobId: readJobId(ctx, itemIndex) } : { input: provider.readInput(ctx, itemIndex) };
+			return { plan, options };
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw asNodeError(ctx.getNode(), error);
+			results[itemIndex] = [{ json: { error: error.message }, pairedItem: { item: itemIndex } }];
+			return undefined;
+		}
+	});
+
+	const credentials = await ctx.getCredentials(provider.credentialType);
+	const baseUrl = baseUrlOf(String(credentials.baseUrl ?? ''));
+	const secret = String(credentials.apiKey ?? '');
+
+	// One failing item (without Continue On Fail) stops the batch: no further job is submitted and
+	// the others stop waiting; their job ids go into the error so none is lost.
+	const batch = new AbortController();
+	const executionSignal = ctx.getExecutionCancelSignal?.();
+	if (executionSignal?.aborted) batch.abort();
+	executionSignal?.addEventListener('abort', () => batch.abort(), { once: true });
+	// Job ids of every item that got one: reported if the batch fails, so no paid job is lost.
+	const submitted = new Map<number, string>();
+	let firstError: VideoNodeError | undefined;
+	let firstErrorItem = -1;
+
+	const runItem = async (itemIndex: number) => {
+		const prepared = plans[itemIndex];
+		if (!prepared) return;
+		const { plan, options } = prepared;
+		const api = new Transport(ctx, provider, baseUrl, batch.signal, secret);
+		const state: JobState = { jobId: plan.jobId, onJobId: (jobId) => submitted.set(itemIndex, jobId) };
+		try {
+			results[itemIndex] = await runOperation(ctx, provider, api, operation, plan, options, batch.signal, state, itemIndex);
+		} catch (error) {
+			if (firstError && isCanceled(error)) return; // stopped because another item failed
+			const nodeError = withJob(ctx, provider, error, itemIndex, state);
+			if (ctx.continueOnFail() && !executionSignal?.aborted) {
+				const json: IDataObject = { error: nodeError.message };
+				if (state.jobId) json.jobId = state.jobId;
+				if (state.snapshot) json.status = state.snapshot.status;
+				results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
+				return;
+			}
+			if (!firstError) {
+				firstError = nodeError;
+				firstErrorItem = itemIndex;
+				batch.abort();
+			}
+		}
+	};
+
+	const concurrency = Math.min(...plans.map((p) => p?.options.concurrency ?? Number.POSITIVE_INFINITY), items.length);
+	await runPool(items.length, Number.isFinite(concurrency) ? concurrency : 1, batch.signal, runItem);
+
+	if (firstError) {
+		const others = [...submitted].filter(([itemIndex]) => itemIndex !== firstErrorItem);
+		if (others.length && operation !== 'get') {
+			firstError.description = [
+				firstError.description,
+				`Jobs of other items, already paid for: ${others.map(([i, id]) => `item ${i + 1}: ${id}`).join(', ')}. Use the Get operation with these IDs to fetch them.`,
+			]
+				.filter(Boolean)
+				.join(' ');
+		}
+		throw firstError;
+	}
+	return [results.flat()];
+}
+
+interface JobState {
+	jobId?: string;
+	snapshot?: JobSnapshot;
+	onJobId: (jobId: string) => void;
+}
+
+function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const jobId = String(ctx.getNodeParameter('jobId', itemIndex, '') ?? '').trim();
+	if (!jobId)
+		throw new NodeOperationError(ctx.getNode(), 'Invalid parameter jobId: Job ID is empty', {
+			itemIndex,
+			description: 'Give the ID that the Submit operation (or an error message) returned.',
+		});
+	return jobId;
+}
+
+/** Runs `count` tasks, at most `limit` at once; stops starting new ones once `signal` fires. */
+async function runPool(count: number, limit: number, signal: AbortSignal, task: (index: number) => Promise<void>) {
+	let next = 0;
+	const worker = async () => {
+		while (next < count && !signal.aborted) await task(next++);
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker));
+}
+
+async function runOperation<Input extends JobInput>(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider<Input>,
+	api: Transport,
+	operation: Operation,
+	plan: ItemPlan<Input>,
+	options: EngineOptions,
+	signal: AbortSignal,
+	state: JobState,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const track = (snapshot: JobSnapshot) => {
+		if (!state.jobId) state.onJobId(snapshot.jobId);
+		state.jobId = snapshot.jobId;
+		state.snapshot = snapshot;
+		return snapshot;
+	};
+	const model = plan.input?.model;
+	if (operation === 'get') {
+		const jobId = plan.jobId as string;
+		let snapshot = track(await status(provider, api, jobId));
+		if (options.waitForCompletion) snapshot = await waitForJob(ctx, provider, api, snapshot, options, signal, track);
+		// `get` reports a failed job as its status, not as an error: the job is what was asked for.
+		return await outputs(ctx, provider, api, snapshot, options, itemIndex, undefined, undefined);
+	}
+	const input = plan.input as Input;
+	let snapshot: JobSnapshot;
+	if (provider.generate) {
+		// A synchronous API has no job id of its own; ours names the output and the errors.
+		const jobId = randomUUID();
+		state.jobId = jobId;
+		if (operation !== 'generate') throw new NodeOperationError(ctx.getNode(), `${provider.displayName} has no ${operation} operation`, { itemIndex });
+		snapshot = track(await provider.generate(api, input, jobId));
+	} else {
+		snapshot = track(await start(provider, api, input));
+		if (operation === 'submit') return await outputs(ctx, provider, api, snapshot, { ...options, download: false }, itemIndex, model, input.name);
+		snapshot = await waitForJob(ctx, provider, api, snapshot, options, signal, track);
+	}
+	if (snapshot.status !== 'completed') {
+		const error = new NodeOperationError(ctx.getNode(), failureMessage(provider, snapshot), { itemIndex });
+		error.context.failureKind = snapshot.failure?.kind ?? snapshot.status;
+		throw error;
+	}
+	return await outputs(ctx, provider, api, snapshot, options, itemIndex, model, input.name);
+}
+
+async function start<Input extends JobInput>(provider: VideoProvider<Input>, api: Transport, input: Input) {
+	if (!provider.start) throw new Error(`${provider.displayName} has no asynchronous jobs`);
+	return await provider.start(api, input);
+}
+
+async function status(provider: VideoProvider<JobInput>, api: Transport, jobId: string) {
+	if (!provider.status) throw new Error(`${provider.displayName} cannot report job status`);
+	return await provider.status(api, jobId);
+}
+
+/**
+ * Polls until the job is final. The user's interval is the floor; checks space out as the job runs
+ * long. No sleep follows the final status, and a canceled execution ends the sleep at once.
+ */
+async function waitForJob(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider<JobInput>,
+	api: Transport,
+	first: JobSnapshot,
+	options: EngineOptions,
+	signal: AbortSignal,
+	track: (snapshot: JobSnapshot) => JobSnapshot,
+): Promise<JobSnapshot> {
+	const startedAt = Date.now();
+	const deadline = startedAt + options.maxWait * 1000;
+	api.deadline = deadline;
+	let snapshot = first;
+	while (!isFinal(snapshot.status)) {
+		const now = Date.now();
+		if (now >= deadline)
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`${provider.displayName} job ${snapshot.jobId} did not finish within ${options.maxWait} s (last status: ${snapshot.status})`,
+			);
+		await cancellableSleep(Math.min(nextPollDelayMs(now - startedAt, options.pollInterval * 1000), deadline - now), signal);
+		snapshot = track(await status(provider, api, snapshot.jobId));
+	}
+	return snapshot;
+}
+
+/** One output item per video (one without a video when there is none to attach). */
+async function outputs(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider<JobInput>,
+	api: Transport,
+	snapshot: JobSnapshot,
+	options: EngineOptions,
+	itemIndex: number,
+	model: string | undefined,
+	name: string | undefined,
+): Promise<INodeExecutionData[]> {
+	const json: IDataObject = { jobId: snapshot.jobId, status: snapshot.status, provider: provider.name };
+	if (model) json.model = model;
+	if (snapshot.progress !== undefined) json.progress = snapshot.progress;
+	if (snapshot.credits !== undefined) json.credits = snapshot.credits;
+	if (snapshot.failure) json.error = snapshot.failure.message;
+	Object.assign(json, snapshot.details);
+	const videos = snapshot.status === 'completed' ? snapshot.videos : [];
+	if (!videos.length) return [{ json, pairedItem: { item: itemIndex } }];
+	const items: INodeExecutionData[] = [];
+	for (const [index, video] of videos.entries()) {
+		const itemJson: IDataObject = { ...json };
+		if (video.url) itemJson.videoUrl = video.url;
+		if (videos.length > 1) itemJson.videoIndex = index;
+		const item: INodeExecutionData = { json: itemJson, pairedItem: { item: itemIndex } };
+		if (options.download) {
+			const fileBase = videos.length > 1 ? `${name || snapshot.jobId}-${index + 1}` : name || snapshot.jobId;
+			const binary: IBinaryData = await storeVideo(ctx, api, video, fileBase);
+			item.binary = { [options.binaryPropertyName]: binary };
+			itemJson.fileName = binary.fileName;
+			itemJson.mimeType = binary.mimeType;
+			const bytes = (binary as IBinaryData & { bytes?: number }).bytes;
+			if (bytes !== undefined) itemJson.fileSize = bytes;
+		}
+		items.push(item);
+	}
+	return items;
+}
+
+/** Every failure as an n8n error with the item and, once a job exists, its id and how to pick it up. */
+function withJob(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider<JobInput>,
+	error: unknown,
+	itemIndex: number,
+	state: JobState,
+): VideoNodeError {
+	const nodeError = asNodeError(ctx.getNode(), error);
+	const jobId = state.jobId;
+	if (isCanceled(error))
+		nodeError.message = jobId ? `Canceled while waiting for ${provider.displayName} job ${jobId}` : 'The execution was canceled';
+	nodeError.context.itemIndex = itemIndex;
+	if (!jobId) return nodeError;
+	nodeError.context.jobId = jobId;
+	if (!nodeError.message.includes(jobId)) nodeError.message += ` (job ${jobId})`;
+	if (!provider.generate)
+		nodeError.description = `The job was submitted to ${provider.displayName} with ID ${jobId}. Run this node with the Get operation and this Job ID to pick it up without paying again.`;
+	return nodeError;
+}
+
+function failureMessage(provider: VideoProvider<JobInput>, snapshot: JobSnapshot): string {
+	const reason = snapshot.failure?.message;
+	const said = reason ? `: ${reason}` : '';
+	if (snapshot.status === 'canceled') return `The ${provider.displayName} job was canceled${said}`;
+	if (snapshot.failure?.kind === 'moderation') return `${provider.displayName} rejected the prompt at content moderation${said}`;
+	if (snapshot.failure?.kind === 'credits') return `Your ${provider.displayName} account is out of credits${said}`;
+	return `${provider.displayName} could not make the video${said}`;
+}

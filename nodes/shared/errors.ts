@@ -1,0 +1,40 @@
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import type { ApiErrorInfo, ExplainedError } from './types';
+
+/**
+ * Every error the package raises is an n8n error from the start; what the engine needs to know
+ * about it (a canceled wait, the HTTP facts of a failed request) rides in its `context`.
+ */
+
+export type VideoNodeError = NodeApiError | NodeOperationError;
+
+export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedError): NodeApiError {
+	const response: JsonObject = { message: explained.message };
+	if (info.statusCode) response.httpCode = String(info.statusCode);
+	const error = new NodeApiError(node, response, {
+		message: explained.message,
+		description: info.providerMessage,
+		httpCode: info.statusCode ? String(info.statusCode) : undefined,
+	});
+	error.context.api = { phase: info.phase, kind: explained.kind, statusCode: info.statusCode, networkCode: info.networkCode };
+	return error;
+}
+
+export function canceledError(node: INode): NodeOperationError {
+	const error = new NodeOperationError(node, 'The execution was canceled');
+	error.context.canceled = true;
+	return error;
+}
+
+export function isCanceled(error: unknown): boolean {
+	const e = error as { name?: string; code?: string; cause?: unknown; context?: { canceled?: boolean } } | undefined;
+	if (!e) return false;
+	if (e.context?.canceled || e.name === 'AbortError' || e.name === 'CanceledError' || e.code === 'ERR_CANCELED') return true;
+	return e.cause !== undefined && e.cause !== e && isCanceled(e.cause);
+}
+
+/** Any thrown value as an n8n error (n8n errors pass through unchanged). */
+export function asNodeError(node: INode, error: unknown): VideoNodeError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error));
+}

@@ -1,0 +1,146 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+import { parseOrThrow } from './input';
+
+/** The `options` collection every node shares (node-contract.md), read and checked in one place. */
+
+export interface EngineOptions {
+	pollInterval: number;
+	maxWait: number;
+	concurrency: number;
+	download: boolean;
+	binaryPropertyName: string;
+	waitForCompletion: boolean;
+	/** Seconds one request may take; synchronous APIs hold it for the whole render. */
+	requestTimeout?: number;
+}
+
+export const DEFAULT_MAX_WAIT_SECONDS = 20 * 60;
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface OptionsSpec {
+	defaultPollInterval: number;
+	/** Synchronous APIs have no polling; they get a request timeout instead. */
+	synchronous?: boolean;
+	defaultRequestTimeout?: number;
+	/** Whether `get` exists, and so "Wait for Completion" with it. */
+	hasGet: boolean;
+}
+
+export function optionsProperty(spec: OptionsSpec): INodeProperties {
+	const polling: INodeProperties[] = spec.synchronous
+		? []
+		: [
+				{
+					displayName: 'Poll Interval (Seconds)',
+					name: 'pollInterval',
+					type: 'number',
+					typeOptions: { minValue: 0.1, numberPrecision: 1 },
+					default: spec.defaultPollInterval,
+					description:
+						'Shortest time between two status checks. Checks start at this interval and space out as a long job goes on, so a long job costs few requests.',
+				},
+				{
+					displayName: 'Max Wait (Seconds)',
+					name: 'maxWait',
+					type: 'number',
+					typeOptions: { minValue: 1 },
+					default: DEFAULT_MAX_WAIT_SECONDS,
+					description:
+						'Give up waiting after this long. The error names the job ID, so the Get operation can pick the job up later without paying again.',
+				},
+			];
+	const timeout: INodeProperties[] =
+		spec.defaultRequestTimeout !== undefined
+			? [
+					{
+						displayName: 'Request Timeout (Seconds)',
+						name: 'requestTimeout',
+						type: 'number',
+						typeOptions: { minValue: 10 },
+						default: spec.defaultRequestTimeout,
+						description: 'How long one request may take. This API answers only once the video is made, often after minutes.',
+					},
+				]
+			: [];
+	const waitOption: INodeProperties[] = spec.hasGet
+		? [
+				{
+					displayName: 'Wait for Completion',
+					name: 'waitForCompletion',
+					type: 'boolean',
+					default: false,
+					displayOptions: { show: { '/operation': ['get'] } },
+					description: 'Whether to wait until the job has finished instead of returning its current status',
+				},
+			]
+		: [];
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Binary Property',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Name of the binary field that receives the video',
+			},
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: DEFAULT_CONCURRENCY,
+				description: 'How many input items are generated at the same time',
+			},
+			{
+				displayName: 'Download Video',
+				name: 'download',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to download the video into a binary field. Off: return the video URL only.',
+			},
+			...polling,
+			...timeout,
+			...waitOption,
+		],
+	};
+}
+
+const optionsSchema = z.object({
+	pollInterval: z.number({ invalid_type_error: 'Poll Interval must be a number of seconds' }).min(0.1, 'Poll Interval must be at least 0.1 seconds'),
+	maxWait: z.number({ invalid_type_error: 'Max Wait must be a number of seconds' }).positive('Max Wait must be more than 0 seconds'),
+	concurrency: z
+		.number({ invalid_type_error: 'Concurrency must be a whole number' })
+		.int('Concurrency must be a whole number')
+		.min(1, 'Concurrency must be 1 to 50')
+		.max(50, 'Concurrency must be 1 to 50'),
+	download: z.boolean(),
+	binaryPropertyName: z.string().trim().min(1, 'Binary Property must not be empty'),
+	waitForCompletion: z.boolean(),
+	requestTimeout: z.number().min(1, 'Request Timeout must be at least 1 second').optional(),
+});
+
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number, spec: OptionsSpec): EngineOptions {
+	const raw = ctx.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	return parseOrThrow(
+		ctx,
+		itemIndex,
+		optionsSchema,
+		{
+			pollInterval: spec.defaultPollInterval,
+			maxWait: DEFAULT_MAX_WAIT_SECONDS,
+			concurrency: DEFAULT_CONCURRENCY,
+			download: true,
+			binaryPropertyName: 'data',
+			waitForCompletion: false,
+			requestTimeout: spec.defaultRequestTimeout,
+			...Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== '')),
+		},
+		'Options',
+	);
+}

@@ -1,0 +1,207 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+import { apiError, canceledError, isCanceled } from './errors';
+import { providerMessage } from './errorBody';
+import { cancellableSleep } from './sleep';
+import type { ApiErrorInfo, ByteStream, ExplainedError, RequestPhase, VideoProvider } from './types';
+
+/** The only module that speaks HTTP: n8n's helpers, the credential on the API's own origin only, retries by phase. */
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Appended to the credential's base URL. */
+	path: string;
+	phase: RequestPhase;
+	body?: IDataObject;
+	qs?: IDataObject;
+	/** The response body as a stream, for bodies too large to parse whole (A4F's base64 video). */
+	stream?: boolean;
+	timeoutMs?: number;
+}
+
+export interface ApiResponse<T = unknown> {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: T;
+}
+
+export interface DownloadedVideo {
+	stream: ByteStream;
+	mimeType?: string;
+	sizeBytes?: number;
+}
+
+const RETRY_LIMIT = 6;
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export class Transport {
+	private readonly origin: string;
+	/** Requests made, by phase: reported in the closing figures and checked by tests. */
+	readonly counts: Record<RequestPhase, number> = { submit: 0, poll: 0, download: 0, once: 0 };
+	/** Retries stop waiting past this time (epoch ms); the wait loop sets it from maxWait. */
+	deadline = Number.POSITIVE_INFINITY;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly provider: Pick<VideoProvider, 'credentialType' | 'displayName' | 'explainError'>,
+		readonly baseUrl: string,
+		private readonly signal: AbortSignal | undefined,
+		private readonly secret: string,
+	) {
+		this.origin = new URL(baseUrl).origin;
+	}
+
+	async request<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>> {
+		const options: IHttpRequestOptions = {
+			method: req.method,
+			url: this.baseUrl + req.path,
+			qs: req.qs,
+			body: req.body,
+			json: !req.stream,
+			headers: { accept: 'application/json' },
+			timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+			encoding: req.stream ? 'stream' : undefined,
+		};
+		return (await this.send(options, req.phase, true)) as ApiResponse<T>;
+	}
+
+	/**
+	 * Streams a video. The credential goes only to the API's own origin (a gateway's /content
+	 * route); a CDN gets a bare request, as the providers' own SDKs do.
+	 */
+	async download(url: string): Promise<DownloadedVideo> {
+		const sameOrigin = new URL(url, this.baseUrl).origin === this.origin;
+		const options: IHttpRequestOptions = {
+			method: 'GET',
+			url: new URL(url, this.baseUrl).toString(),
+			encoding: 'stream',
+			timeout: DOWNLOAD_TIMEOUT_MS,
+		};
+		const response = await this.send(options, 'download', sameOrigin);
+		const contentLength = Number(header(response.headers, 'content-length'));
+		return {
+			stream: response.body as ByteStream,
+			mimeType: header(response.headers, 'content-type')?.split(';')[0].trim(),
+			sizeBytes: Number.isFinite(contentLength) && contentLength > 0 ? contentLength : undefined,
+		};
+	}
+
+	private async send(options: IHttpRequestOptions, phase: RequestPhase, authenticated: boolean): Promise<ApiResponse> {
+		const request: IHttpRequestOptions = {
+			...options,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			abortSignal: this.signal,
+			// A redirect to another host must not carry the key along.
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
+		for (let attempt = 1; ; attempt++) {
+			if (this.signal?.aborted) throw canceledError(this.ctx.getNode());
+			this.counts[phase]++;
+			let info: ApiErrorInfo;
+			let retryAfterMs: number | undefined;
+			try {
+				const response = (authenticated
+					? await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.provider.credentialType, request)
+					: await this.ctx.helpers.httpRequest(request)) as IN8nHttpFullResponse;
+				if (response.statusCode < 400) return response as ApiResponse;
+				const body = await readErrorBody(response.body);
+				info = { statusCode: response.statusCode, body, providerMessage: this.redact(providerMessage(body)), phase };
+				retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
+			} catch (error) {
+				if (this.signal?.aborted || isCanceled(error)) throw canceledError(this.ctx.getNode());
+				info = { networkCode: networkCode(error), providerMessage: this.redact(String(error?.message ?? error)), phase };
+			}
+			const explained = this.explain(info);
+			const retry = isRetryable(info) && explained.retryable !== false && attempt < RETRY_LIMIT;
+			const delayMs = retryAfterMs ?? Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+			if (!retry || Date.now() + delayMs > this.deadline) throw apiError(this.ctx.getNode(), info, explained);
+			await cancellableSleep(delayMs, this.signal);
+		}
+	}
+
+	private explain(info: ApiErrorInfo): ExplainedError {
+		const shared = explainByStatus(info, this.provider.displayName);
+		const specific = this.provider.explainError?.(info);
+		return { ...shared, ...specific };
+	}
+
+	/** Belt and braces: a provider echoing the key back must not put it in an error. */
+	private redact(text: string | undefined) {
+		return text && this.secret ? text.split(this.secret).join('***') : text;
+	}
+}
+
+/** 429 is always safe to repeat; 5xx and network faults only where repeating cannot create a second job. */
+function isRetryable(info: ApiErrorInfo): boolean {
+	if (info.phase === 'once') return false;
+	if (info.statusCode === 429) return true;
+	if (info.phase === 'submit') return info.networkCode === 'ECONNREFUSED';
+	return info.networkCode !== undefined || (info.statusCode !== undefined && info.statusCode >= 500);
+}
+
+function explainByStatus(info: ApiErrorInfo, provider: string): ExplainedError {
+	const said = info.providerMessage ? `: ${info.providerMessage}` : '';
+	const status = info.statusCode;
+	if (status === undefined)
+		return { kind: 'network', message: `Could not reach ${provider} (${info.networkCode ?? 'network error'})${said}` };
+	if (status === 401)
+		return { kind: 'auth', message: `${provider} rejected the API key (HTTP 401)${said}. Check the credential's API key.` };
+	if (status === 402) return { kind: 'credits', message: `Your ${provider} account is out of credits (HTTP 402)${said}` };
+	if (status === 403) return { kind: 'auth', message: `${provider} refused access (HTTP 403)${said}` };
+	if (status === 404) return { kind: 'not-found', message: `${provider} found nothing there (HTTP 404)${said}` };
+	if (status === 408) return { kind: 'server', message: `${provider} timed out (HTTP 408)${said}` };
+	if (status === 429)
+		return { kind: 'rate-limit', message: `${provider} is rate limiting requests (HTTP 429)${said}. Try again later or lower Concurrency.` };
+	if (status >= 500) return { kind: 'server', message: `${provider} had a server error (HTTP ${status})${said}` };
+	return { kind: 'input', message: `${provider} refused the request (HTTP ${status})${said}` };
+}
+
+function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
+	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+}
+
+/** Retry-After is seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+	if (!value) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function networkCode(error: unknown): string | undefined {
+	for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+		if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return e.code;
+	}
+	return /socket hang up/i.test(String((error as Error)?.message)) ? 'ECONNRESET' : undefined;
+}
+
+/** Error bodies are small JSON or text; a streamed one is read up to a limit. */
+async function readErrorBody(body: unknown): Promise<unknown> {
+	if (!body || typeof (body as ByteStream).pipe !== 'function') return body;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body as ByteStream) {
+		chunks.push(Buffer.from(chunk));
+		size += chunk.length;
+		if (size > ERROR_BODY_LIMIT) break;
+	}
+	(body as ByteStream).destroy();
+	const text = Buffer.concat(chunks).toString('utf8');
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}

@@ -1,0 +1,94 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { Transport } from './transport';
+
+export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const isFinal = (status: JobStatus) => status === 'completed' || status === 'failed' || status === 'canceled';
+
+/** Why a job failed, in the provider's words, and what kind of failure it is. */
+export interface JobFailure {
+	message: string;
+	code?: string;
+	/** moderation and credits get their own plain-words explanation. */
+	kind?: 'moderation' | 'credits' | 'other';
+}
+
+/** What n8n's binary store accepts: a Buffer or a readable stream. */
+export type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+export type ByteStream = Exclude<BinarySource, Buffer>;
+
+/** A finished video: at a URL, or (synchronous APIs) as bytes in hand. */
+export interface VideoRef {
+	url?: string;
+	data?: BinarySource;
+	mimeType?: string;
+	fileName?: string;
+	sizeBytes?: number;
+}
+
+/** A provider's answer about a job, normalized. */
+export interface JobSnapshot {
+	jobId: string;
+	status: JobStatus;
+	/** 0..100 where the provider reports it. */
+	progress?: number;
+	videos: VideoRef[];
+	failure?: JobFailure;
+	credits?: number;
+	/** Provider-specific output fields (expiresAt, durationSeconds, revisedPrompt, ...). */
+	details?: IDataObject;
+}
+
+/** What the engine needs of every validated input. */
+export interface JobInput {
+	model: string;
+	/** Base of the output file name; the job id when absent. */
+	name?: string;
+}
+
+/**
+ * A text-to-video API, modelled on the Vercel AI SDK's VideoModel: an asynchronous API implements
+ * `start` + `status`; a synchronous one implements `generate`. The engine alone waits, retries,
+ * downloads and reports; a provider knows nothing of the others.
+ */
+export interface VideoProvider<Input extends JobInput = JobInput> {
+	/** Goes to `json.provider`. */
+	name: string;
+	displayName: string;
+	credentialType: string;
+	/** Seconds between status checks when the user sets none. */
+	defaultPollInterval: number;
+	/** Reads and validates one item's parameters; throws InputError before any request is made. */
+	readInput(ctx: IExecuteFunctions, itemIndex: number): Input;
+	start?(api: Transport, input: Input): Promise<JobSnapshot>;
+	status?(api: Transport, jobId: string): Promise<JobSnapshot>;
+	generate?(api: Transport, input: Input, jobId: string): Promise<JobSnapshot>;
+	/** Plain words for the provider's HTTP errors that the shared defaults do not explain. */
+	explainError?(error: ApiErrorInfo): Partial<ExplainedError> | undefined;
+}
+
+export interface ApiErrorInfo {
+	statusCode?: number;
+	/** Network error code (ECONNREFUSED, ETIMEDOUT, ...) when no response came. */
+	networkCode?: string;
+	/** The provider's own message, taken from its error body. */
+	providerMessage?: string;
+	body?: unknown;
+	phase: RequestPhase;
+}
+
+export interface ExplainedError {
+	message: string;
+	kind: 'moderation' | 'credits' | 'auth' | 'rate-limit' | 'not-found' | 'input' | 'server' | 'network' | 'other';
+	/** Overrides the phase's retry policy (e.g. a 500 that is really a moderation verdict). */
+	retryable?: boolean;
+}
+
+/**
+ * submit: creates a paid job, so it is retried only when the provider certainly made none.
+ * poll/download: idempotent, retried on 429, 5xx and network errors. once: never retried.
+ */
+export type RequestPhase = 'submit' | 'poll' | 'download' | 'once';
+
+export type PropertyList = INodeProperties[];

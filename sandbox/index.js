@@ -1,0 +1,245 @@
+'use strict';
+// The sandbox: local HTTP servers that play each provider's API (../shared/provider-contracts.md),
+// plus a separate CDN host for the videos, with faults that tests and users can switch on.
+// One API server hosts every provider under its own path prefix; the CDN is another port, so it is
+// another origin, as a real CDN is.
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { videoStream, videoSha256, videoSize } = require('./video');
+const { sendJson } = require('./http');
+
+const SANDBOX_API_KEY = 'sandbox-key';
+const DEFAULT_JOB_MS = 1500;
+const DEFAULT_VIDEO_BYTES = 4096; // rounded up to the sample video when smaller
+
+// Every module in providers/ is one provider: { name, prefix, baseUrlPath, handle(sandbox, request) }.
+const PROVIDERS = fs
+	.readdirSync(path.join(__dirname, 'providers'))
+	.filter((file) => file.endsWith('.js'))
+	.sort()
+	.map((file) => require(path.join(__dirname, 'providers', file)));
+
+/**
+ * Prompt directives let a workflow ask the sandbox for a behaviour without any control call:
+ * `[sandbox:fail]`, `[sandbox:moderation]`, `[sandbox:seconds=2.5]`, `[sandbox:size=300MB]`.
+ */
+function parseDirectives(prompt) {
+	const directives = {};
+	for (const match of String(prompt ?? '').matchAll(/\[sandbox:([a-z]+)(?:=([^\]]+))?\]/gi)) {
+		const key = match[1].toLowerCase();
+		const value = match[2];
+		if (key === 'fail' || key === 'moderation') directives.outcome = key === 'fail' ? 'failed' : 'moderated';
+		if (key === 'seconds') directives.durationMs = Number(value) * 1000;
+		if (key === 'size') directives.videoBytes = parseSize(value);
+	}
+	return directives;
+}
+
+function parseSize(text) {
+	const match = /^([\d.]+)\s*(b|kb|mb|gb)?$/i.exec(String(text).trim());
+	if (!match) return undefined;
+	const unit = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }[(match[2] || 'b').toLowerCase()];
+	return Math.round(Number(match[1]) * unit);
+}
+
+function readBody(req) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+function listen(server, host, port) {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => resolve(server.address().port));
+	});
+}
+
+class Sandbox {
+	constructor(options = {}) {
+		this.host = options.host ?? '127.0.0.1';
+		this.apiKey = options.apiKey ?? SANDBOX_API_KEY;
+		this.jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_MS;
+		this.videoBytes = options.videoBytes ?? DEFAULT_VIDEO_BYTES;
+		this.requests = [];
+		this.jobs = new Map();
+		this.faults = [];
+		this.timers = new Set();
+		this.providers = PROVIDERS.map((provider) => ({ ...provider }));
+	}
+
+	async start(apiPort = 0, cdnPort = 0) {
+		this.apiServer = http.createServer((req, res) => this.route(req, res));
+		this.cdnServer = http.createServer((req, res) => this.serveVideo(req, res));
+		// Keep-alive sockets would hold close() open; the clients under test open new ones freely.
+		for (const server of [this.apiServer, this.cdnServer]) server.keepAliveTimeout = 1000;
+		const api = await listen(this.apiServer, this.host, apiPort);
+		const cdn = await listen(this.cdnServer, this.host, cdnPort);
+		this.apiOrigin = `http://${this.host}:${api}`;
+		this.cdnOrigin = `http://${this.host}:${cdn}`;
+		this.urls = { cdn: this.cdnOrigin };
+		for (const provider of this.providers) this.urls[provider.name] = this.apiOrigin + provider.baseUrlPath;
+		return this;
+	}
+
+	async close() {
+		for (const timer of this.timers) clearTimeout(timer);
+		await Promise.all(
+			[this.apiServer, this.cdnServer].map(
+				(server) =>
+					new Promise((resolve) => {
+						if (!server?.listening) return resolve();
+						server.close(() => resolve());
+						server.closeAllConnections?.();
+					}),
+			),
+		);
+	}
+
+	/** Forget requests, jobs and faults: a clean slate between tests. */
+	reset() {
+		this.requests = [];
+		this.jobs.clear();
+		this.faults = [];
+	}
+
+	/**
+	 * Queue a fault: the next `times` requests to `provider`'s `route` ('submit', 'poll', 'download',
+	 * or a provider-specific one) answer `status` (with `retryAfter` as a Retry-After header and the
+	 * provider's error body), or with `reset: true` have their connection dropped.
+	 */
+	fault({ provider, route, status, times = 1, retryAfter, message, reset = false, delayMs = 0 }) {
+		this.faults.push({ provider, route, status, remaining: times, retryAfter, message, reset, delayMs });
+	}
+
+	takeFault(provider, route) {
+		const fault = this.faults.find(
+			(f) => f.remaining > 0 && (f.provider === undefined || f.provider === provider) && f.route === route,
+		);
+		if (fault) fault.remaining--;
+		return fault;
+	}
+
+	requestsTo(provider, route) {
+		return this.requests.filter((r) => r.provider === provider && (route === undefined || r.route === route));
+	}
+
+	authorized(req) {
+		return req.headers.authorization === `Bearer ${this.apiKey}`;
+	}
+
+	/** A new job whose state follows the clock: queued, then processing, then its outcome. */
+	createJob(provider, { id, prompt, durationMs, outcome, videoBytes, request }) {
+		const directives = parseDirectives(prompt);
+		const job = {
+			id: id ?? crypto.randomUUID(),
+			provider,
+			prompt,
+			request,
+			createdAt: Date.now(),
+			durationMs: directives.durationMs ?? durationMs ?? this.jobDurationMs,
+			outcome: directives.outcome ?? outcome ?? 'completed',
+			videoBytes: directives.videoBytes ?? videoBytes ?? this.videoBytes,
+			canceled: false,
+			polls: 0,
+		};
+		job.videoId = `${provider}-${job.id}`.replace(/[^a-zA-Z0-9_-]/g, '_');
+		job.finishedAt = job.createdAt + job.durationMs;
+		this.jobs.set(`${provider}:${job.id}`, job);
+		return job;
+	}
+
+	findJob(provider, id) {
+		return this.jobs.get(`${provider}:${id}`);
+	}
+
+	/** 'queued' | 'processing' | 'completed' | 'failed' | 'moderated' | 'canceled' */
+	jobState(job, now = Date.now()) {
+		if (job.canceled) return 'canceled';
+		const elapsed = now - job.createdAt;
+		if (elapsed >= job.durationMs) return job.outcome;
+		return elapsed < job.durationMs * 0.2 ? 'queued' : 'processing';
+	}
+
+	/** Calls `fn(job)` when the job reaches its outcome (for providers that call webhooks). */
+	whenFinished(job, fn) {
+		const timer = setTimeout(() => {
+			this.timers.delete(timer);
+			fn(job);
+		}, Math.max(0, job.finishedAt - Date.now()));
+		this.timers.add(timer);
+	}
+
+	videoUrl(job) {
+		return `${this.cdnOrigin}/videos/${job.videoId}.mp4`;
+	}
+
+	/** What a client must end up with for this job's video. */
+	expectedVideo(job) {
+		return { sha256: videoSha256(job.videoId, job.videoBytes), size: videoSize(job.videoBytes) };
+	}
+
+	log(req, provider, route, extra = {}) {
+		this.requests.push({
+			provider,
+			route,
+			method: req.method,
+			url: req.url,
+			authorization: req.headers.authorization,
+			at: Date.now(),
+			...extra,
+		});
+	}
+
+	/** Applies a queued fault; true when it answered the request. */
+	async applyFault(res, provider, route, errorBody) {
+		const fault = this.takeFault(provider, route);
+		if (!fault) return false;
+		if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+		if (fault.reset) {
+			res.socket.destroy();
+			return true;
+		}
+		const headers = {};
+		if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+		sendJson(res, fault.status, errorBody(fault.status, fault.message), headers);
+		return true;
+	}
+
+	async route(req, res) {
+		try {
+			const url = new URL(req.url, this.apiOrigin);
+			const provider = this.providers.find((p) => url.pathname.startsWith(p.prefix + '/'));
+			if (!provider) return sendJson(res, 404, { message: `No sandbox provider at ${url.pathname}` });
+			const body = await readBody(req);
+			const path = url.pathname.slice(provider.prefix.length);
+			await provider.handle(this, { req, res, url, path, body: body.length ? body : undefined });
+		} catch (error) {
+			if (!res.headersSent) sendJson(res, 500, { message: `Sandbox error: ${error.message}` });
+			else res.destroy();
+		}
+	}
+
+	async serveVideo(req, res) {
+		const match = /^\/videos\/([A-Za-z0-9_-]+)\.mp4$/.exec(new URL(req.url, this.cdnOrigin).pathname);
+		const job = match && [...this.jobs.values()].find((j) => j.videoId === match[1]);
+		this.log(req, job?.provider ?? 'cdn', 'download');
+		if (await this.applyFault(res, job?.provider, 'download', (status) => ({ message: `CDN fault ${status}` })))
+			return;
+		if (!job) return sendJson(res, 404, { message: 'No such video' });
+		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': videoSize(job.videoBytes) });
+		videoStream(job.videoId, job.videoBytes).pipe(res);
+	}
+}
+
+/** Starts a sandbox on free ports (or the given ones) and resolves when it listens. */
+async function startSandbox(options = {}) {
+	return await new Sandbox(options).start(options.apiPort ?? 0, options.cdnPort ?? 0);
+}
+
+module.exports = { startSandbox, Sandbox, SANDBOX_API_KEY, parseDirectives };
