@@ -5,7 +5,7 @@ export class MagicHourApi implements ICredentialType {
 
 	displayName = 'Magic Hour API';
 
-	icon = 'file:../icons/magichour.svg' as const;
+	icon = { light: 'file:../icons/magichour.svg', dark: 'file:../icons/magichour.dark.svg' } as const;
 
 	documentationUrl = 'https://docs.magichour.ai/api-reference';
 

@@ -175,13 +175,14 @@ class Sandbox {
 		this.timers.add(timer);
 	}
 
-	videoUrl(job) {
-		return `${this.cdnOrigin}/videos/${job.videoId}.mp4`;
+	/** The CDN URL of a job's video; `index` > 0 names a job's further videos (a request for n > 1). */
+	videoUrl(job, index = 0) {
+		return `${this.cdnOrigin}/videos/${job.videoId}.mp4${index ? `?n=${index}` : ''}`;
 	}
 
-	/** What a client must end up with for this job's video. */
-	expectedVideo(job) {
-		return { sha256: videoSha256(job.videoId, job.videoBytes), size: videoSize(job.videoBytes) };
+	/** What a client must end up with for this job's video (its `index`th, for a job of several). */
+	expectedVideo(job, index = 0) {
+		return { sha256: videoSha256(videoSeed(job, index), job.videoBytes), size: videoSize(job.videoBytes) };
 	}
 
 	log(req, provider, route, extra = {}) {
@@ -226,16 +227,25 @@ class Sandbox {
 	}
 
 	async serveVideo(req, res) {
-		const match = /^\/videos\/([A-Za-z0-9_-]+)\.mp4$/.exec(new URL(req.url, this.cdnOrigin).pathname);
+		const url = new URL(req.url, this.cdnOrigin);
+		const match = /^\/videos\/([A-Za-z0-9_-]+)\.mp4$/.exec(url.pathname);
 		const job = match && [...this.jobs.values()].find((j) => j.videoId === match[1]);
 		this.log(req, job?.provider ?? 'cdn', 'download');
 		if (await this.applyFault(res, job?.provider, 'download', (status) => ({ message: `CDN fault ${status}` })))
 			return;
 		if (!job) return sendJson(res, 404, { message: 'No such video' });
-		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': videoSize(job.videoBytes) });
-		videoStream(job.videoId, job.videoBytes).pipe(res);
+		this.streamVideo(res, job, Number(url.searchParams.get('n')) || 0);
+	}
+
+	/** Answers with a job's video bytes (the CDN; a gateway's own /content route). */
+	streamVideo(res, job, index = 0, headers = {}) {
+		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': videoSize(job.videoBytes), ...headers });
+		videoStream(videoSeed(job, index), job.videoBytes).pipe(res);
 	}
 }
+
+/** A job's first video is seeded by its videoId, each further one differently, so all differ. */
+const videoSeed = (job, index) => (index ? `${job.videoId}#${index}` : job.videoId);
 
 /** Starts a sandbox on free ports (or the given ones) and resolves when it listens. */
 async function startSandbox(options = {}) {

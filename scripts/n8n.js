@@ -56,18 +56,33 @@ function writeMarker(dir, data) {
 	fs.renameSync(`${file}.tmp`, file);
 }
 
-/** Runs a command, output to stderr so the caller's stdout stays clean; throws with the tail on failure. */
+/**
+ * Runs a command. With `capture`, returns its output; with `logFile`, appends its output there (npm and
+ * node-gyp print thousands of lines) and puts the log's tail in the error when it fails.
+ */
 function run(command, args, options = {}) {
-	const result = spawnSync(command, args, {
-		cwd: options.cwd,
-		env: options.env || process.env,
-		stdio: options.capture ? ['ignore', 'pipe', 'pipe'] : ['ignore', process.stderr, process.stderr],
-		encoding: 'utf8',
-		maxBuffer: 64 * 1024 * 1024,
-	});
+	let fd;
+	if (options.logFile) {
+		fs.appendFileSync(options.logFile, `\n$ ${command} ${args.join(' ')}\n`);
+		fd = fs.openSync(options.logFile, 'a');
+	}
+	let result;
+	try {
+		result = spawnSync(command, args, {
+			cwd: options.cwd,
+			env: options.env || process.env,
+			stdio: fd !== undefined ? ['ignore', fd, fd] : options.capture ? ['ignore', 'pipe', 'pipe'] : ['ignore', process.stderr, process.stderr],
+			encoding: 'utf8',
+			maxBuffer: 64 * 1024 * 1024,
+		});
+	} finally {
+		if (fd !== undefined) fs.closeSync(fd);
+	}
 	if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}`);
 	if (result.status !== 0) {
-		const tail = options.capture ? `\n${(result.stdout || '') + (result.stderr || '')}`.slice(-4000) : '';
+		let tail = '';
+		if (options.capture) tail = `\n${(result.stdout || '') + (result.stderr || '')}`.slice(-4000);
+		if (options.logFile) tail = `\n${fs.readFileSync(options.logFile, 'utf8').slice(-4000)}\n(full log: ${options.logFile})`;
 		throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}${tail}`);
 	}
 	return result;
@@ -214,20 +229,29 @@ function ensureN8n(version = DEFAULT_N8N_VERSION) {
 		if (Number(version.split('.')[0]) < 2) manifest.overrides = { xlsx: '0.18.5' };
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
 		// --ignore-scripts: some dependencies (a Kafka client) download binaries from hosts we cannot reach.
-		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env });
+		const logFile = path.join(dir, 'install.log');
+		log(`n8n ${version}: npm install (log: ${logFile})`);
+		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env, logFile });
 		const installedAt = Date.now();
 		log(`n8n ${version}: npm install took ${seconds(startedAt)}s; rebuilding native modules for Node ${NODE_VERSION}`);
 		const natives = ['sqlite3', 'isolated-vm'].filter((name) => fs.existsSync(path.join(dir, 'node_modules', name, 'package.json')));
 		run('npm', ['rebuild', ...natives, `--nodedir=${node.nodeDir}`, '--foreground-scripts', '--loglevel=error'], {
 			cwd: dir,
 			env,
+			logFile,
 		});
 		log(`n8n ${version}: rebuild of ${natives.join(', ')} took ${seconds(installedAt)}s; verifying`);
 		// Verify: the CLI starts on Node 24 and the native modules load there.
-		const reported = run(node.nodeBin, [n8nPaths(dir).n8nBin, '--version'], {
-			capture: true,
-			env: { ...env, N8N_USER_FOLDER: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-verify-')) },
-		}).stdout.trim();
+		const verifyFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-verify-'));
+		let reported;
+		try {
+			reported = run(node.nodeBin, [n8nPaths(dir).n8nBin, '--version'], {
+				capture: true,
+				env: { ...env, N8N_USER_FOLDER: verifyFolder },
+			}).stdout.trim();
+		} finally {
+			fs.rmSync(verifyFolder, { recursive: true, force: true });
+		}
 		if (!reported.split(/\s+/).includes(version)) throw new Error(`n8n --version printed "${reported}", expected ${version}`);
 		for (const name of natives) {
 			run(node.nodeBin, ['-e', `require(${JSON.stringify(path.join(dir, 'node_modules', name))})`], { capture: true, env });

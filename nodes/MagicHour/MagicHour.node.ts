@@ -7,7 +7,7 @@ export class MagicHour implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Magic Hour',
 		name: 'magicHour',
-		icon: 'file:../../icons/magichour.svg',
+		icon: { light: 'file:../../icons/magichour.svg', dark: 'file:../../icons/magichour.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ($parameter["model"] ? ": " + $parameter["model"] : "") }}',

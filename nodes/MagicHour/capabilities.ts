@@ -1,4 +1,4 @@
-import type { CapabilityTable, FieldSpec, ModelSpec } from '../shared/capabilities';
+import { modelSpec, type CapabilityTable, type FieldSpec, type ModelSpec } from '../shared/capabilities';
 
 /**
  * Magic Hour text-to-video models (seeds/000 and provider-contracts.md 1.2, model matrix of
@@ -21,9 +21,11 @@ function model(
 	aspectRatios: string[],
 	resolutions: string[],
 	audio: AudioSupport,
+	aliases?: string[],
 ): ModelSpec {
 	return {
 		value,
+		aliases,
 		name,
 		description,
 		fields: {
@@ -73,21 +75,16 @@ export const MAGIC_HOUR_CAPABILITIES: CapabilityTable = {
 		),
 		model('ltx-2', 'LTX-2', 'Fast iteration with audio, lip-sync and expressive faces. Audio always included.', [...range(3, 10), 15, 20, 25, 30], 5, WIDE_TALL_SQUARE, ['480p', '720p', '1080p'], 'always'),
 		model('seedance', 'Seedance', 'Fast iteration, start and end frames. No audio.', range(2, 12), 5, WIDE_TALL_SQUARE, ['480p', '720p', '1080p'], 'none'),
-		model('kling-2.5', 'Kling 2.5', 'Motion, action and camera control. Audio always included.', [5, 10], 5, WIDE_TALL_SQUARE, ['720p', '1080p'], 'always'),
+		// The deprecated "-audio" ids (seed 000) mean the base model with audio on.
+		model('kling-2.5', 'Kling 2.5', 'Motion, action and camera control. Audio always included.', [5, 10], 5, WIDE_TALL_SQUARE, ['720p', '1080p'], 'always', ['kling-2.5-audio']),
 		model('kling-3.0', 'Kling 3.0', 'Cinematic, multi-scene storytelling. Audio can be switched on.', range(3, 15), 5, WIDE_TALL_SQUARE, ['720p', '1080p'], 'toggle'),
 		model('sora-2', 'Sora 2', 'Storytelling, dialogue and creativity. 720p only; audio always included.', [4, 8, 12, 24, 36, 48, 60], 4, WIDE_TALL, ['720p'], 'always'),
-		model('veo3.1', 'Veo 3.1', 'Realism, polish and prompt adherence. Audio can be switched on.', [4, 6, 8, 16, 24, 32, 40, 48, 56], 4, WIDE_TALL, ['720p', '1080p'], 'toggle'),
+		model('veo3.1', 'Veo 3.1', 'Realism, polish and prompt adherence. Audio can be switched on.', [4, 6, 8, 16, 24, 32, 40, 48, 56], 4, WIDE_TALL, ['720p', '1080p'], 'toggle', ['veo3.1-audio']),
 		model('kling-1.6', 'Kling 1.6 (Legacy)', 'Dependable clips with smooth motion, up to 60 s. No audio.', range(5, 60, 5), 5, WIDE_TALL_SQUARE, ['720p', '1080p'], 'none'),
 	],
 };
 
-/** Deprecated model ids that mean "the base model with audio on" (seed 000). */
-export const DEPRECATED_AUDIO_ALIASES: Readonly<Record<string, string>> = {
-	'kling-2.5-audio': 'kling-2.5',
-	'veo3.1-audio': 'veo3.1',
-};
-
 export const audioSupport = (modelId: string): AudioSupport =>
-	(MAGIC_HOUR_CAPABILITIES.models.find((m) => m.value === modelId)?.traits?.audio as AudioSupport | undefined) ?? 'none';
+	(modelSpec(MAGIC_HOUR_CAPABILITIES, modelId)?.traits?.audio as AudioSupport | undefined) ?? 'none';
 
 export const MAX_PROMPT_LENGTH = 2000;

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
-import { applyModelDefaults, tableSchema } from '../shared/capabilities';
+import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities';
 import { paramReader, parseOrThrow } from '../shared/input';
 import type { Transport } from '../shared/transport';
 import type { JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
-import { audioSupport, DEPRECATED_AUDIO_ALIASES, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH } from './capabilities';
+import { audioSupport, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH } from './capabilities';
 import { DEFAULT_POLL_INTERVAL } from './description';
 
 /** Magic Hour's HTTP mapping (provider-contracts.md section 1). */
@@ -17,12 +17,8 @@ interface MagicHourInput extends JobInput {
 	audio?: boolean;
 }
 
-const schema = tableSchema(TABLE, MAX_PROMPT_LENGTH, { audio: z.boolean().optional(), name: z.string().optional() }).superRefine(
-	(input, ctx) => {
-		if (input.audio === true && audioSupport(input.model) === 'none')
-			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['audio'], message: `${input.model} cannot make audio. Models with audio: ltx-2, kling-2.5, kling-3.0, sora-2, veo3.1` });
-	},
-);
+// Audio is read only for models where it can be switched (the toggle is hidden elsewhere).
+const schema = tableSchema(TABLE, MAX_PROMPT_LENGTH, { audio: z.boolean().optional(), name: z.string().optional() });
 
 interface ProjectResponse {
 	id: string;
@@ -54,11 +50,12 @@ export const magicHourProvider: VideoProvider<MagicHourInput> = {
 
 	readInput(ctx: IExecuteFunctions, itemIndex: number): MagicHourInput {
 		const param = paramReader(ctx, itemIndex);
-		let model = String(param('model', TABLE.defaultModel) ?? '');
-		let audio = param('audio') as boolean | undefined;
-		const alias = DEPRECATED_AUDIO_ALIASES[model];
-		if (alias) [model, audio] = [alias, true];
-		if (audioSupport(model) !== 'toggle' && !alias) audio = undefined;
+		const requested = String(param('model', TABLE.defaultModel) ?? '');
+		const spec = modelSpec(TABLE, requested);
+		// A deprecated "-audio" id is its base model with audio on.
+		const isAlias = !!spec && spec.value !== requested;
+		const model = spec?.value ?? requested;
+		const audio = audioSupport(model) !== 'toggle' ? undefined : isAlias ? true : (param('audio') as boolean | undefined);
 		const raw = applyModelDefaults(TABLE, {
 			model,
 			prompt: param('prompt', ''),

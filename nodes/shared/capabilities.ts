@@ -21,6 +21,8 @@ export interface ModelSpec {
 	description?: string;
 	/** Model-dependent fields; a field a model lacks is hidden for it and refused if set. */
 	fields: Readonly<Record<string, FieldChoice>>;
+	/** Other ids the provider accepts for this model (deprecated names); they follow its rules. */
+	aliases?: readonly string[];
 	/** Provider-specific capabilities (audio mode, negative prompt support, ...). */
 	traits?: Readonly<Record<string, string | number | boolean>>;
 }
@@ -45,7 +47,7 @@ export interface CapabilityTable {
 const labelOf = (field: FieldSpec, value: FieldValue) => (field.label ? field.label(value) : String(value));
 
 export function modelSpec(table: CapabilityTable, model: string): ModelSpec | undefined {
-	const known = table.models.find((m) => m.value === model);
+	const known = table.models.find((m) => m.value === model || m.aliases?.includes(model));
 	if (known) return known;
 	return table.customModel && model ? { value: model, name: model, ...table.customModel } : undefined;
 }
@@ -54,9 +56,12 @@ export function modelOptions(table: CapabilityTable): INodePropertyOptions[] {
 	return table.models.map((m) => ({ name: m.name, value: m.value, description: m.description }));
 }
 
-/** Model ids for which `predicate` holds, for displayOptions. */
+/** A model's id and its aliases: what displayOptions must match for it. */
+const idsOf = (model: ModelSpec) => [model.value, ...(model.aliases ?? [])];
+
+/** Model ids (aliases included) for which `predicate` holds, for displayOptions. */
 export function modelsWhere(table: CapabilityTable, predicate: (model: ModelSpec) => boolean): string[] {
-	return table.models.filter(predicate).map((m) => m.value);
+	return table.models.filter(predicate).flatMap(idsOf);
 }
 
 /**
@@ -71,10 +76,10 @@ export function fieldProperties(table: CapabilityTable, field: FieldSpec, operat
 		if (!choice) continue;
 		const key = JSON.stringify(choice);
 		const group = groups.get(key) ?? { choice, models: [] };
-		group.models.push(model.value);
+		group.models.push(...idsOf(model));
 		groups.set(key, group);
 	}
-	const everyModel = groups.size === 1 && [...groups.values()][0].models.length === table.models.length && !table.customModel;
+	const everyModel = groups.size === 1 && [...groups.values()][0].models.length === table.models.flatMap(idsOf).length && !table.customModel;
 	return [...groups.values()].map(({ choice, models }) => ({
 		displayName: field.displayName,
 		name: field.name,
@@ -158,4 +163,9 @@ export function tableSchema<Extra extends z.ZodRawShape>(table: CapabilityTable,
 	return z
 		.object({ model: z.string().trim().min(1, 'Model is empty'), prompt: promptSchema(maxPromptLength), ...fieldShape, ...extra })
 		.superRefine(checkModelFields(table));
+}
+
+/** The table as the UI shows it: typed-in model ids (`customModel`) offered as one more model, `option`, whose own parameter holds the id. */
+export function withCustomModelOption(table: CapabilityTable, option: Pick<ModelSpec, 'value' | 'name' | 'description'>): CapabilityTable {
+	return table.customModel ? { ...table, models: [...table.models, { ...table.customModel, ...option }] } : table;
 }

@@ -1,5 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Validates one item's input. A failure becomes an error that names the field and what it allows,
@@ -25,3 +25,24 @@ export function parseOrThrow<T>(ctx: IExecuteFunctions, itemIndex: number, schem
 export function paramReader(ctx: IExecuteFunctions, itemIndex: number) {
 	return (name: string, fallback: unknown = null): unknown => ctx.getNodeParameter(name, itemIndex, fallback) ?? undefined;
 }
+
+/** A JSON-object parameter (text to parse, or an object from an expression); its issues name `label` and what is wrong. */
+export const jsonObjectSchema = (label: string) =>
+	z.unknown().transform((value, ctx): Record<string, unknown> => {
+		let parsed = value;
+		if (typeof value === 'string') {
+			if (!value.trim()) return {};
+			try {
+				parsed = JSON.parse(value);
+			} catch (error) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label} is not valid JSON (${(error as Error).message})` });
+				return z.NEVER;
+			}
+		}
+		if (parsed === undefined || parsed === null) return {};
+		if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label} must be a JSON object, like {"key": "value"}` });
+			return z.NEVER;
+		}
+		return parsed as Record<string, unknown>;
+	});

@@ -161,3 +161,21 @@ export async function binaryBytes(item: INodeExecutionData, property = 'data'): 
 	if (!binary) throw new Error(`item has no binary property ${property}`);
 	return await Container.get(BinaryDataService).getAsBuffer(binary);
 }
+
+/**
+ * Performs a credential's `test.request` as n8n's credential tester would (base URL and auth
+ * resolved from the credential's own definitions) and returns the HTTP status.
+ */
+export async function credentialTestStatus(credentialType: ICredentialType, credentials: ICredentialDataDecryptedObject): Promise<number> {
+	const test = credentialType.test;
+	if (!test) throw new Error(`${credentialType.name} has no credential test`);
+	const blank = { description: { properties: [] } } as unknown as INodeType;
+	const nodeType: INodeTypes = { getByName: () => blank, getByNameAndVersion: () => blank, getKnownTypes: () => ({}) };
+	const node: INode = { id: 'cred-test', name: 'Credential test', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeType });
+	const resolve = (value: unknown) => resolveCredentialValue(workflow, node, value, credentials) as string;
+	const request = test.request as IHttpRequestOptions & { baseURL?: string };
+	const authed = applyAuthentication(workflow, node, credentialType, credentials, { url: resolve(request.url), method: request.method ?? 'GET' });
+	const response = await fetch(resolve(request.baseURL ?? '') + authed.url, { method: authed.method, headers: authed.headers as Record<string, string> });
+	return response.status;
+}

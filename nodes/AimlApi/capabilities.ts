@@ -1,0 +1,98 @@
+import type { CapabilityTable, FieldSpec, FieldValue } from '../shared/capabilities';
+
+/**
+ * AI/ML API video models (seed 002 and provider-contracts.md section 3). PixVerse v5 is described
+ * field by field; any other video model id of the universal endpoint can be typed in, with the
+ * common fields below (each can be left to the model) plus an "Additional Fields" JSON.
+ */
+
+export const PIXVERSE_V5 = 'pixverse/v5/text-to-video';
+/** The Model list's "Other model" entry; the id itself is in the `customModel` parameter. */
+export const OTHER_MODEL = 'other';
+/** An empty option value: the field is not sent, so the model's own default (or no style) applies. */
+export const NOT_SENT = '';
+
+const STYLE_NAMES: Record<string, string> = {
+	[NOT_SENT]: 'None',
+	anime: 'Anime',
+	'3d_animation': '3D Animation',
+	clay: 'Clay',
+	comic: 'Comic',
+	cyberpunk: 'Cyberpunk',
+};
+const orModelDefault = (label: (value: FieldValue) => string) => (value: FieldValue) => (value === NOT_SENT ? "Model's Default" : label(value));
+
+export const AIML_FIELDS: FieldSpec[] = [
+	{
+		name: 'aspectRatio',
+		displayName: 'Aspect Ratio',
+		description: 'Shape of the video',
+		type: 'string',
+		label: orModelDefault(String),
+	},
+	{
+		name: 'resolution',
+		displayName: 'Resolution',
+		description: 'Output resolution (its short side). PixVerse v5 makes 8 s videos up to 720p only.',
+		type: 'string',
+		label: orModelDefault(String),
+	},
+	{
+		name: 'duration',
+		displayName: 'Duration (Seconds)',
+		description: 'Length of the video. PixVerse v5 makes 5 or 8 s, and only 5 s at 1080p.',
+		type: 'number',
+		label: orModelDefault((value) => `${value} s`),
+	},
+	{
+		name: 'style',
+		displayName: 'Style',
+		description: 'Visual style of the video',
+		type: 'string',
+		label: (value) => STYLE_NAMES[String(value)] ?? String(value),
+	},
+];
+
+export const AIML_CAPABILITIES: CapabilityTable = {
+	defaultModel: PIXVERSE_V5,
+	fields: AIML_FIELDS,
+	models: [
+		{
+			value: PIXVERSE_V5,
+			name: 'PixVerse v5',
+			description: 'Fast, sharp, cinematic clips of 5 or 8 s, from 360p to 1080p',
+			fields: {
+				aspectRatio: { values: ['16:9', '4:3', '1:1', '3:4', '9:16'], default: '16:9' },
+				resolution: { values: ['360p', '540p', '720p', '1080p'], default: '720p' },
+				duration: { values: [5, 8], default: 5 },
+				style: { values: Object.keys(STYLE_NAMES), default: NOT_SENT },
+			},
+			// The API refuses 1080p with 8 s; PixVerse takes prompts up to 2048 characters.
+			traits: { negativePrompt: true, seed: true, longestAt1080p: 5, maxPromptLength: 2048 },
+		},
+	],
+	// Values most AI/ML API video models take; anything else goes into Additional Fields.
+	customModel: {
+		fields: {
+			aspectRatio: { values: [NOT_SENT, '16:9', '9:16', '1:1', '4:3', '3:4', '21:9'], default: NOT_SENT },
+			resolution: { values: [NOT_SENT, '480p', '540p', '720p', '768p', '1080p'], default: NOT_SENT },
+			duration: { values: [NOT_SENT, 4, 5, 6, 8, 10, 12], default: NOT_SENT },
+		},
+		traits: { additionalFields: true },
+	},
+};
+
+/** The request fields the common parameters fill, by parameter name. */
+export const API_FIELD: Readonly<Record<string, string>> = {
+	prompt: 'prompt',
+	aspectRatio: 'aspect_ratio',
+	resolution: 'resolution',
+	duration: 'duration',
+	style: 'style',
+	negativePrompt: 'negative_prompt',
+	seed: 'seed',
+};
+
+/** No model's prompt limit is known for typed-in ids: this only stops runaway text. */
+export const MAX_PROMPT_LENGTH = 20_000;
+export const MAX_SEED = 2_147_483_647;

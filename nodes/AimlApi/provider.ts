@@ -1,0 +1,191 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { z } from 'zod';
+import { applyModelDefaults, modelSpec, tableSchema, type RawInput } from '../shared/capabilities';
+import { providerMessage } from '../shared/errorBody';
+import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/input';
+import type { Transport } from '../shared/transport';
+import type { JobFailure, JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
+import { AIML_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED, NOT_SENT, OTHER_MODEL } from './capabilities';
+import { DEFAULT_POLL_INTERVAL } from './description';
+
+/** AI/ML API's HTTP mapping (provider-contracts.md section 3): the universal video generation endpoint. */
+
+export const GENERATIONS_PATH = '/v2/video/generations';
+
+export interface AimlApiInput extends JobInput {
+	prompt: string;
+	aspectRatio?: string;
+	resolution?: string;
+	duration?: number;
+	style?: string;
+	negativePrompt?: string;
+	seed?: number;
+	additionalFields: Record<string, unknown>;
+}
+
+const customModelSchema = z.object({
+	customModel: z
+		.string({ invalid_type_error: 'Model ID must be text' })
+		.trim()
+		.min(1, 'Model ID is empty: type the ID of an AI/ML API video model, e.g. kling-video/v1.6/standard/text-to-video')
+		.regex(/^\S+$/, 'Model ID must not contain spaces'),
+});
+
+const FIXED_FIELDS: Readonly<Record<string, string>> = { model: 'Model', prompt: 'Prompt' };
+const displayNameOf = (param: string) =>
+	TABLE.fields.find((f) => f.name === param)?.displayName ?? { negativePrompt: 'Negative Prompt', seed: 'Seed' }[param] ?? param;
+
+export const inputSchema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
+	negativePrompt: z.string().optional(),
+	seed: z
+		.number({ invalid_type_error: 'Seed must be a whole number' })
+		.int('Seed must be a whole number')
+		.min(0, `Seed must be 0 to ${MAX_SEED}`)
+		.max(MAX_SEED, `Seed must be 0 to ${MAX_SEED}`)
+		.optional(),
+	additionalFields: jsonObjectSchema('Additional Fields'),
+}).superRefine((input, ctx) => {
+	const spec = modelSpec(TABLE, input.model);
+	if (!spec) return; // the table's own check has named the model
+	const traits = spec.traits ?? {};
+	const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+	const longest = traits.longestAt1080p;
+	if (typeof longest === 'number' && input.resolution === '1080p' && Number(input.duration) > longest)
+		issue('duration', `${input.duration} s is not available at 1080p on ${spec.value}: choose ${longest} s, or 720p or lower for ${input.duration} s`);
+	const maxPrompt = traits.maxPromptLength;
+	if (typeof maxPrompt === 'number' && input.prompt.length > maxPrompt) issue('prompt', `Prompt is longer than the ${maxPrompt} characters ${spec.value} takes`);
+	if (input.negativePrompt !== undefined && !traits.negativePrompt) issue('negativePrompt', `${spec.value} does not take a negative prompt`);
+	if (input.seed !== undefined && !traits.seed) issue('seed', `${spec.value} does not take a seed`);
+	const extra = Object.keys(input.additionalFields);
+	if (extra.length && !traits.additionalFields) issue('additionalFields', `${spec.value} takes no additional fields`);
+	for (const key of extra) {
+		if (FIXED_FIELDS[key]) issue('additionalFields', `"${key}" comes from the ${FIXED_FIELDS[key]} field: remove it from Additional Fields`);
+		const param = Object.keys(API_FIELD).find((name) => API_FIELD[name] === key && name !== 'prompt');
+		if (param && (input as Record<string, unknown>)[param] !== undefined)
+			issue('additionalFields', `"${key}" is set twice, by ${displayNameOf(param)} and in Additional Fields: set ${displayNameOf(param)} to Model's Default or remove "${key}"`);
+	}
+});
+
+/** Fills the model's defaults, then drops what is not to be sent (a field left to the model, no style, seed 0). */
+export function normalizeInput(raw: RawInput): RawInput {
+	const filled: RawInput = applyModelDefaults(TABLE, raw);
+	for (const field of TABLE.fields) if (filled[field.name] === NOT_SENT || filled[field.name] === null) delete filled[field.name];
+	if (typeof filled.negativePrompt !== 'string' || !filled.negativePrompt.trim()) delete filled.negativePrompt;
+	else filled.negativePrompt = filled.negativePrompt.trim();
+	if (filled.seed === 0 || filled.seed === '' || filled.seed === null || filled.seed === undefined) delete filled.seed;
+	return filled;
+}
+
+/** The request body: the model, the common fields in the API's names, then the additional fields. */
+export function requestBody(input: AimlApiInput): IDataObject {
+	const body: IDataObject = { model: input.model };
+	for (const [param, field] of Object.entries(API_FIELD)) {
+		const value = input[param as keyof AimlApiInput];
+		if (value !== undefined) body[field] = value as IDataObject[string];
+	}
+	return { ...body, ...(input.additionalFields as IDataObject) };
+}
+
+export interface Generation {
+	id?: string;
+	status?: string;
+	video?: { url?: string; content_type?: string; file_name?: string; file_size?: number } | null;
+	error?: unknown;
+	meta?: { usage?: { credits_used?: number; tokens_used?: number } | null } | null;
+}
+
+const SUCCESS = ['completed', 'succeeded'];
+const FAILURE = ['error', 'failed'];
+
+/** A generation as a job snapshot: queued; generating, waiting or any other word pending; completed/succeeded; error/failed. */
+export function snapshotOf(generation: Generation, jobId: string): JobSnapshot {
+	const word = String(generation?.status ?? '').toLowerCase();
+	const video = generation?.video?.url ? generation.video : undefined;
+	let status: JobStatus = word === 'queued' ? 'queued' : SUCCESS.includes(word) ? 'completed' : FAILURE.includes(word) ? 'failed' : 'processing';
+	let failure = status === 'failed' ? failureOf(generation.error) : undefined;
+	if (status === 'completed' && !video) {
+		status = 'failed';
+		failure = { message: `the generation is "${word}" but has no video URL`, kind: 'other' };
+	}
+	const usage = generation?.meta?.usage;
+	const details: IDataObject = {};
+	if (video?.file_name) details.fileName = video.file_name;
+	if (typeof video?.file_size === 'number') details.fileSize = video.file_size;
+	if (usage?.credits_used === undefined && typeof usage?.tokens_used === 'number') details.tokensUsed = usage.tokens_used;
+	return {
+		jobId,
+		status,
+		videos: video?.url ? [{ url: video.url, mimeType: video.content_type, fileName: video.file_name, sizeBytes: video.file_size }] : [],
+		credits: typeof usage?.credits_used === 'number' ? usage.credits_used : undefined,
+		failure,
+		details,
+	};
+}
+
+/** Why a generation failed, readable whether `error` is `{name, message}` or `{detail: [{loc, msg}]}`. */
+export function failureOf(error: unknown): JobFailure {
+	const record = error && typeof error === 'object' ? (error as Record<string, unknown>) : undefined;
+	const name = typeof record?.name === 'string' && record.name !== 'Error' ? record.name : undefined;
+	const detail = Array.isArray(record?.detail)
+		? (record.detail as Array<Record<string, unknown>>)
+				.map((entry) => {
+					const where = Array.isArray(entry?.loc) ? entry.loc.filter((part) => part !== 'body').join('.') : '';
+					const what = providerMessage(entry) ?? '';
+					return where ? `${where}: ${what}` : what;
+				})
+				.join('; ')
+		: undefined;
+	const said = detail || providerMessage(error);
+	const message = [name, said].filter(Boolean).join(': ') || 'AI/ML API gave no reason';
+	const kind = /moderat|content polic|sensitive|nsfw|inappropriate|safety/i.test(message) ? 'moderation' : /credit|balance/i.test(message) ? 'credits' : 'other';
+	return { message, code: name, kind };
+}
+
+export const aimlApiProvider: VideoProvider<AimlApiInput> = {
+	name: 'aimlApi',
+	displayName: 'AI/ML API',
+	credentialType: 'aimlApiApi',
+	defaultPollInterval: DEFAULT_POLL_INTERVAL,
+
+	readInput(ctx: IExecuteFunctions, itemIndex: number): AimlApiInput {
+		const param = paramReader(ctx, itemIndex);
+		const selected = String(param('model', TABLE.defaultModel) ?? '').trim();
+		// "Other model" keeps the id in its own parameter; an expression may also give any id directly.
+		const model = selected === OTHER_MODEL ? parseOrThrow(ctx, itemIndex, customModelSchema, { customModel: param('customModel', '') }).customModel : selected;
+		const raw = normalizeInput({
+			model,
+			prompt: param('prompt', ''),
+			aspectRatio: param('aspectRatio'),
+			resolution: param('resolution'),
+			duration: param('duration'),
+			style: param('style'),
+			negativePrompt: param('negativePrompt'),
+			seed: param('seed'),
+			additionalFields: param('additionalFields'),
+		});
+		return parseOrThrow(ctx, itemIndex, inputSchema, raw) as AimlApiInput;
+	},
+
+	async start(api: Transport, input: AimlApiInput): Promise<JobSnapshot> {
+		// The current spec answers 200, an older one 201: any 2xx is a created generation.
+		const { body, statusCode } = await api.request<Generation>({ method: 'POST', path: GENERATIONS_PATH, body: requestBody(input), phase: 'submit' });
+		if (!body?.id) throw new Error(`AI/ML API accepted the request (HTTP ${statusCode}) but returned no generation ID; look for the video in your AI/ML API dashboard`);
+		return snapshotOf(body, body.id);
+	},
+
+	async status(api: Transport, jobId: string): Promise<JobSnapshot> {
+		const { body } = await api.request<Generation>({ method: 'GET', path: GENERATIONS_PATH, qs: { generation_id: jobId }, phase: 'poll' });
+		return snapshotOf(body, jobId);
+	},
+
+	explainError(error) {
+		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
+		const code = error.statusCode;
+		if (code === 403)
+			return { kind: 'credits', message: `Your AI/ML API account is out of credits (HTTP 403)${said}. Top up at https://aimlapi.com/app/billing/, then run again.` };
+		if (code === 404 && error.phase === 'poll') return { message: `AI/ML API has no video generation with this ID (HTTP 404)${said}` };
+		if ((code === 400 || code === 404 || code === 422) && error.phase === 'submit')
+			return { message: `AI/ML API refused the request (HTTP ${code})${said}. Check the model ID and its fields on the model's page in the AI/ML API docs.` };
+		return undefined;
+	},
+};

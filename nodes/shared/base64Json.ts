@@ -1,0 +1,340 @@
+import { NodeOperationError, type INode } from 'n8n-workflow';
+import { canceledError, isCanceled } from './errors';
+import type { ByteStream } from './types';
+
+/**
+ * Reads a JSON response that carries a file as one base64 string (A4F's `data[0].b64_json`) and
+ * decodes that string while it arrives, so memory stays flat whatever the file's size. The rest of
+ * the document is kept (up to a limit) and parsed once the stream has ended.
+ */
+
+export type JsonPath = ReadonlyArray<string | number>;
+
+export type Base64Field =
+	| {
+			found: true;
+			/** The decoded bytes, as a Node Readable that n8n's binary store takes. Read it once. */
+			stream: ByteStream;
+			/** From a `data:<type>;base64,` prefix, when the string has one. */
+			mimeType?: string;
+			/** The whole document, the field's value replaced by null: call it once `stream` has ended. */
+			document: () => unknown;
+	  }
+	| { found: false; document: unknown };
+
+export interface Base64FieldOptions {
+	/** Who answered, for error messages ("A4F"). */
+	source: string;
+	/** Largest size of everything outside the field. */
+	maxDocumentBytes?: number;
+}
+
+const MAX_DOCUMENT_BYTES = 1024 * 1024;
+const BASE64_CHAR = /[A-Za-z0-9+/=_-]/;
+const NOT_BASE64 = /[^A-Za-z0-9+/=_-]+/g;
+const DATA_URI = /^data:([^;,]*)(?:;[^;,]*)*;base64,/i;
+/** Longest prefix looked at for a data URI before decoding starts. */
+const DATA_URI_PEEK = 256;
+const MB = 1024 * 1024;
+
+/**
+ * Reads `body` up to the start of the string at `path`: then it returns that string's decoded bytes
+ * as a stream (the rest of the body is read as the stream is). If the document ends first (the field
+ * is absent or null), it returns the parsed document. Nothing but the field may be large.
+ */
+export async function openBase64Field(node: INode, body: ByteStream, path: JsonPath, options: Base64FieldOptions): Promise<Base64Field> {
+	const scanner = new Base64JsonScanner(node, path, options);
+	const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+	const next = async () => {
+		try {
+			return await chunks.next();
+		} catch (error) {
+			body.destroy();
+			throw scanner.brokeOff(error);
+		}
+	};
+	for (;;) {
+		const { value, done } = await next();
+		if (done) return { found: false, document: scanner.finish() };
+		scanner.feed(value);
+		if (scanner.fieldStarted) break;
+	}
+	async function* bytes(): AsyncGenerator<Buffer> {
+		let ended = false;
+		try {
+			yield* scanner.drain();
+			for (;;) {
+				const { value, done } = await next();
+				if (done) break;
+				scanner.feed(value);
+				yield* scanner.drain();
+			}
+			scanner.finish();
+			yield* scanner.drain();
+			ended = true;
+		} finally {
+			// Stopped early (a failed write, a canceled run): let go of the connection.
+			if (!ended) body.destroy();
+		}
+	}
+	return {
+		found: true,
+		stream: readableOf(node, body, bytes()),
+		mimeType: scanner.mimeType,
+		document: () => scanner.document(),
+	};
+}
+
+interface Frame {
+	isObject: boolean;
+	/** The current key (objects) or index (arrays). */
+	at: string | number;
+	expectKey: boolean;
+}
+
+type StringKind = 'key' | 'value' | 'field';
+
+/** A JSON tokenizer just deep enough to know where it is; it copies all but the field, which it decodes. */
+class Base64JsonScanner {
+	fieldStarted = false;
+	mimeType?: string;
+	private readonly maxDocument: number;
+	private readonly stack: Frame[] = [];
+	private readonly skeleton: string[] = [];
+	private skeletonSize = 0;
+	private rootDone = false;
+	private stringKind?: StringKind;
+	private keyText = '';
+	/** Inside a string: a backslash was the last character, or the hex digits of \u so far. */
+	private escape?: string;
+	private fieldDone = false;
+	private peeked?: string;
+	private pending = '';
+	private decodedBytes = 0;
+	private readonly out: Buffer[] = [];
+	private parsed?: unknown;
+
+	constructor(
+		private readonly node: INode,
+		private readonly path: JsonPath,
+		private readonly options: Base64FieldOptions,
+	) {
+		this.maxDocument = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
+	}
+
+	/** Bytes are read as latin1 (one char per byte); the kept document is turned back to UTF-8 at the end. */
+	feed(chunk: Buffer | string) {
+		const text = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
+		let i = 0;
+		while (i < text.length) i = this.stringKind ? this.inString(text, i) : this.outside(text, i);
+	}
+
+	*drain(): Generator<Buffer> {
+		while (this.out.length) yield this.out.shift() as Buffer;
+	}
+
+	/** The end of the body: the document must be whole. Returns it parsed. */
+	finish(): unknown {
+		if (this.stringKind === 'field') this.endField();
+		if (!this.rootDone || this.stringKind)
+			throw this.fail(
+				this.fieldStarted
+					? `The answer from ${this.options.source} broke off after ${(this.decodedBytes / MB).toFixed(1)} MB of video`
+					: `The answer from ${this.options.source} broke off before it was complete`,
+			);
+		return this.document();
+	}
+
+	document(): unknown {
+		if (this.parsed !== undefined) return this.parsed;
+		const text = Buffer.from(this.skeleton.join(''), 'latin1').toString('utf8');
+		try {
+			this.parsed = JSON.parse(text);
+		} catch {
+			throw this.fail(`${this.options.source} answered with something that is not JSON: ${text.slice(0, 200)}`);
+		}
+		return this.parsed;
+	}
+
+	brokeOff(error: unknown): NodeOperationError {
+		if (isCanceled(error)) return canceledError(this.node);
+		const got = this.fieldStarted ? ` after ${(this.decodedBytes / MB).toFixed(1)} MB of video` : '';
+		return this.fail(`The connection to ${this.options.source} broke off${got}: ${(error as Error)?.message ?? String(error)}`);
+	}
+
+	private fail(message: string) {
+		return new NodeOperationError(this.node, message, {
+			description: `${this.options.source} sent the video inside its answer; it has to arrive whole. Run the node again to make a new one.`,
+		});
+	}
+
+	private keep(text: string) {
+		this.skeletonSize += text.length;
+		if (this.skeletonSize > this.maxDocument)
+			throw this.fail(`The answer from ${this.options.source} is larger than ${this.maxDocument / MB} MB outside the video data`);
+		this.skeleton.push(text);
+	}
+
+	private currentPathIs(path: JsonPath): boolean {
+		if (this.stack.length !== path.length) return false;
+		return this.stack.every((frame, index) => frame.at === path[index]);
+	}
+
+	/** Structure between strings; returns where it stopped. */
+	private outside(text: string, start: number): number {
+		let i = start;
+		for (; i < text.length; i++) {
+			const char = text[i];
+			const top = this.stack[this.stack.length - 1];
+			if (char === '"') {
+				if (top?.isObject && top.expectKey) {
+					this.stringKind = 'key';
+					this.keyText = '';
+				} else if (!this.fieldStarted && this.currentPathIs(this.path)) {
+					this.keep(text.slice(start, i) + 'null');
+					this.stringKind = 'field';
+					this.fieldStarted = true;
+					this.peeked = '';
+					return i + 1;
+				} else this.stringKind = 'value';
+				this.keep(text.slice(start, i + 1));
+				return i + 1;
+			}
+			if (char === '{' || char === '[') this.stack.push({ isObject: char === '{', at: char === '{' ? '' : 0, expectKey: char === '{' });
+			else if (char === '}' || char === ']') {
+				this.stack.pop();
+				if (!this.stack.length) this.rootDone = true;
+			} else if (char === ',' && top) {
+				if (top.isObject) top.expectKey = true;
+				else top.at = (top.at as number) + 1;
+			}
+		}
+		this.keep(text.slice(start, i));
+		return i;
+	}
+
+	private inString(text: string, start: number): number {
+		if (this.stringKind === 'field') return this.inField(text, start);
+		let i = start;
+		for (; i < text.length; i++) {
+			const char = text[i];
+			if (this.escape !== undefined) {
+				this.escape = char === 'u' ? undefined : undefined;
+				continue;
+			}
+			if (char === '\\') this.escape = '';
+			else if (char === '"') break;
+		}
+		const closed = i < text.length;
+		const piece = text.slice(start, closed ? i + 1 : i);
+		this.keep(piece);
+		if (this.stringKind === 'key') this.keyText += closed ? piece.slice(0, -1) : piece;
+		if (!closed) return i;
+		if (this.stringKind === 'key') {
+			const top = this.stack[this.stack.length - 1];
+			top.at = JSON.parse(`"${Buffer.from(this.keyText, 'latin1').toString('utf8')}"`) as string;
+			top.expectKey = false;
+		}
+		this.stringKind = undefined;
+		return i + 1;
+	}
+
+	/** The field's characters: base64, maybe with JSON escapes (`\/`, `\n`) and a data URI prefix. */
+	private inField(text: string, start: number): number {
+		let i = start;
+		while (i < text.length) {
+			if (this.escape !== undefined) {
+				i = this.inEscape(text, i);
+				continue;
+			}
+			const quote = text.indexOf('"', i);
+			const backslash = text.indexOf('\\', i);
+			const stop = backslash >= 0 && (quote < 0 || backslash < quote) ? backslash : quote;
+			const end = stop < 0 ? text.length : stop;
+			this.take(text.slice(i, end));
+			if (stop < 0) return text.length;
+			if (stop === backslash) {
+				this.escape = '';
+				i = stop + 1;
+				continue;
+			}
+			this.endField();
+			return stop + 1;
+		}
+		return i;
+	}
+
+	private inEscape(text: string, i: number): number {
+		const sequence = (this.escape as string) + text[i];
+		if (sequence[0] !== 'u') {
+			this.escape = undefined;
+			// `\/` is a slash; \n, \r, \t (line-wrapped base64) and anything else carry no data.
+			if (sequence === '/') this.take('/');
+			return i + 1;
+		}
+		if (sequence.length < 5) {
+			this.escape = sequence;
+			return i + 1;
+		}
+		this.escape = undefined;
+		const char = String.fromCharCode(parseInt(sequence.slice(1), 16));
+		if (BASE64_CHAR.test(char)) this.take(char);
+		return i + 1;
+	}
+
+	private take(chars: string) {
+		if (this.peeked !== undefined) {
+			// Before decoding, look whether the string starts with a data URI.
+			this.peeked += chars;
+			if (this.peeked.length < DATA_URI_PEEK && this.peeked.length < 5 + 'data:'.length) return;
+			const match = DATA_URI.exec(this.peeked);
+			if (!match && /^data:/i.test(this.peeked) && this.peeked.length < DATA_URI_PEEK) return;
+			chars = match ? this.peeked.slice(match[0].length) : this.peeked;
+			if (match?.[1]) this.mimeType = match[1].toLowerCase();
+			this.peeked = undefined;
+		}
+		this.pending += chars.replace(NOT_BASE64, '');
+		const usable = this.pending.length - (this.pending.length % 4);
+		if (usable < 4) return;
+		this.emit(this.pending.slice(0, usable));
+		this.pending = this.pending.slice(usable);
+	}
+
+	private endField() {
+		if (this.peeked !== undefined) {
+			const rest = this.peeked;
+			this.peeked = undefined;
+			if (rest) this.take(rest);
+		}
+		this.stringKind = undefined;
+		this.fieldDone = true;
+		const rest = this.pending.replace(/=+$/, '');
+		this.pending = '';
+		if (rest.length % 4 === 1) throw this.fail(`The video data from ${this.options.source} is not valid base64 (it ends in a broken group)`);
+		if (rest) this.emit(rest);
+		if (!this.decodedBytes) throw this.fail(`${this.options.source} sent an empty video`);
+	}
+
+	private emit(base64: string) {
+		const bytes = Buffer.from(base64, 'base64');
+		this.decodedBytes += bytes.length;
+		if (bytes.length) this.out.push(bytes);
+	}
+
+	/** Whether the field has been read to its closing quote. */
+	get complete() {
+		return this.fieldDone;
+	}
+}
+
+/**
+ * A Node Readable of `chunks`, n8n's binary store takes nothing else in every mode. Shipped code may
+ * not import 'stream', so the class comes from the response body itself, which is a Readable.
+ */
+export function readableOf(node: INode, body: ByteStream, chunks: AsyncIterable<Buffer>): ByteStream {
+	for (let proto = Object.getPrototypeOf(body); proto; proto = Object.getPrototypeOf(proto)) {
+		const ctor = proto.constructor as { name?: string; from?: (source: AsyncIterable<Buffer>, options: object) => ByteStream };
+		if (ctor?.name === 'Readable' && typeof ctor.from === 'function') return ctor.from(chunks, { objectMode: false });
+	}
+	throw new NodeOperationError(node, 'The response body is not a Node.js stream, so the video cannot be streamed');
+}

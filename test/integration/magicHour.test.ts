@@ -1,0 +1,371 @@
+import type { IDataObject } from 'n8n-workflow';
+import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
+import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
+import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+import { binaryBytes, cleanupBinaryData, credentialTestStatus, runNode, type RunNodeResult } from '../helpers/n8n';
+import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
+
+// A key shaped like a real one, so a leak anywhere would be found by the leak test.
+const API_KEY = 'mhk_live_tEsT5ecReT0123456789';
+const JOB_MS = 600;
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox({ apiKey: API_KEY, jobDurationMs: JOB_MS } as never);
+});
+afterAll(async () => {
+	await sandbox.close();
+	cleanupBinaryData();
+});
+beforeEach(() => sandbox.reset());
+
+const node = new MagicHour();
+const credentialType = new MagicHourApi();
+
+function run(parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; abortSignal?: AbortSignal; apiKey?: string } = {}) {
+	return runNode({
+		nodeType: node,
+		credentialType,
+		credentials: { apiKey: extra.apiKey ?? API_KEY, baseUrl: sandbox.urls.magicHour },
+		parameters: { operation: 'generate', model: 'kling-2.5', prompt: 'a red fox in the snow', ...parameters, options: { pollInterval: 0.1, ...(parameters.options as IDataObject) } },
+		items: extra.items,
+		continueOnFail: extra.continueOnFail,
+		abortSignal: extra.abortSignal,
+	});
+}
+
+const jobs = () => [...sandbox.jobs.values()] as SandboxJob[];
+const submits = () => sandbox.requestsTo('magicHour', 'submit');
+const polls = () => sandbox.requestsTo('magicHour', 'poll');
+
+function expectNoError(result: RunNodeResult) {
+	if (result.error) throw result.error;
+}
+
+describe('Magic Hour: generate', () => {
+	test('returns the video as binary data with the bytes the provider served', async () => {
+		const result = await run({ duration: 10, aspectRatio: '9:16', resolution: '1080p' });
+		expectNoError(result);
+		expect(result.items).toHaveLength(1);
+		const [item] = result.items;
+		const [job] = jobs();
+		expect(item.json).toMatchObject({ jobId: job.id, status: 'completed', provider: 'magicHour', model: 'kling-2.5', durationSeconds: 10 });
+		expect(item.json.videoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/videos\/.+\.mp4$/);
+		expect(typeof item.json.expiresAt).toBe('string');
+		// The final figure replaces the submit-time estimate (the sandbox charges 29 fps of 30).
+		expect(item.json.credits).toBe(10 * 29 * 3);
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${job.id}.mp4`, fileExtension: 'mp4' });
+		expect(sha256(await binaryBytes(item))).toBe(sandbox.expectedVideo(job).sha256);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		// What reached the API: the contract's field names and values.
+		expect(submits()[0].body).toEqual({
+			model: 'kling-2.5',
+			end_seconds: 10,
+			aspect_ratio: '9:16',
+			resolution: '1080p',
+			style: { prompt: 'a red fox in the snow' },
+		});
+	});
+
+	test('names the file after the Name parameter, into the chosen binary property', async () => {
+		const result = await run({ name: 'Fox teaser', options: { binaryPropertyName: 'video' } });
+		expectNoError(result);
+		expect(result.items[0].binary?.video?.fileName).toBe('Fox_teaser.mp4');
+		expect(submits()[0].body).toMatchObject({ name: 'Fox teaser' });
+	});
+
+	test('download off returns the URL and no binary', async () => {
+		const result = await run({ options: { download: false } });
+		expectNoError(result);
+		expect(result.items[0].binary).toBeUndefined();
+		expect(result.items[0].json.videoUrl).toContain('/videos/');
+		expect(sandbox.requestsTo('magicHour', 'download')).toHaveLength(0);
+	});
+
+	test('audio is sent only where the model lets it be switched', async () => {
+		expectNoError(await run({ model: 'veo3.1', duration: 8, audio: true }));
+		expectNoError(await run({ model: 'ltx-2', duration: 5, audio: true }));
+		expect(submits()[0].body).toMatchObject({ model: 'veo3.1', audio: true });
+		expect(submits()[1].body).not.toHaveProperty('audio');
+	});
+
+	test('the deprecated -audio aliases mean the base model with audio on', async () => {
+		expectNoError(await run({ model: 'veo3.1-audio', duration: 4 }));
+		expect(submits()[0].body).toMatchObject({ model: 'veo3.1', audio: true });
+	});
+
+	test('the video CDN never receives the Authorization header', async () => {
+		expectNoError(await run({}));
+		const downloads = sandbox.requestsTo('magicHour', 'download');
+		expect(downloads).toHaveLength(1);
+		expect(downloads[0].authorization).toBeUndefined();
+		for (const request of [...submits(), ...polls()]) expect(request.authorization).toBe(`Bearer ${API_KEY}`);
+	});
+
+	test('no sleep follows the final status: the download starts right after the poll that saw it', async () => {
+		// Poll every 2 s; the job takes 0.6 s, so the second status check sees it complete.
+		const result = await run({ options: { pollInterval: 2 } });
+		expectNoError(result);
+		const lastPoll = polls().at(-1)!;
+		const download = sandbox.requestsTo('magicHour', 'download')[0];
+		expect(download.at - lastPoll.at).toBeLessThan(1500);
+	});
+
+	test('a 20 MB video arrives whole', async () => {
+		const result = await run({ prompt: 'a long take [sandbox:size=20MB]' });
+		expectNoError(result);
+		const [job] = jobs();
+		const bytes = await binaryBytes(result.items[0]);
+		expect(bytes.length).toBe(20_000_000);
+		expect(sha256(bytes)).toBe(sandbox.expectedVideo(job).sha256);
+		expect(result.items[0].json.fileSize).toBe(20_000_000);
+	});
+});
+
+describe('Magic Hour: items in parallel', () => {
+	test('8 items with concurrency 4 run in two waves and keep their order', async () => {
+		const items = Array.from({ length: 8 }, (_, i) => ({ idea: `scene ${i}` }));
+		const started = Date.now();
+		const result = await run({ prompt: '={{ $json.idea }}', options: { concurrency: 4 } }, { items });
+		const wallMs = Date.now() - started;
+		expectNoError(result);
+		expect(result.items).toHaveLength(8);
+		result.items.forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			const job = sandbox.findJob('magicHour', item.json.jobId as string)!;
+			expect(job.request).toMatchObject({ style: { prompt: `scene ${i}` } });
+		});
+		// Four jobs start at once; the fifth only when one of the first four has finished.
+		const submitTimes = submits().map((r) => r.at);
+		const firstDownload = Math.min(...sandbox.requestsTo('magicHour', 'download').map((r) => r.at));
+		expect(submitTimes.slice(0, 4).every((t) => t < firstDownload)).toBe(true);
+		expect(submitTimes[4]).toBeGreaterThanOrEqual(firstDownload);
+		// Figures for the closing note.
+		console.info(`8 items, concurrency 4, jobs of ${JOB_MS} ms: ${wallMs} ms wall, ${polls().length / 8} status requests per job`);
+	});
+});
+
+describe('Magic Hour: submit and get', () => {
+	test('submit returns the job at once; get returns its status, then the video', async () => {
+		const submitted = await run({ operation: 'submit', duration: 5 });
+		expectNoError(submitted);
+		const { jobId } = submitted.items[0].json as { jobId: string };
+		expect(submitted.items[0].json).toMatchObject({ status: 'queued', provider: 'magicHour', credits: 5 * 30 * 3 });
+		expect(submitted.items[0].binary).toBeUndefined();
+		expect(polls()).toHaveLength(0);
+
+		const early = await run({ operation: 'get', jobId });
+		expectNoError(early);
+		expect(['queued', 'processing']).toContain(early.items[0].json.status);
+		expect(early.items[0].binary).toBeUndefined();
+
+		const done = await run({ operation: 'get', jobId, options: { waitForCompletion: true } });
+		expectNoError(done);
+		expect(done.items[0].json).toMatchObject({ jobId, status: 'completed' });
+		expect(sha256(await binaryBytes(done.items[0]))).toBe(sandbox.expectedVideo(jobs()[0]).sha256);
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('get reports a failed job as its status without throwing', async () => {
+		const submitted = await run({ operation: 'submit', prompt: 'doomed [sandbox:fail]' });
+		const { jobId } = submitted.items[0].json as { jobId: string };
+		const result = await run({ operation: 'get', jobId, options: { waitForCompletion: true } });
+		expectNoError(result);
+		expect(result.items[0].json).toMatchObject({ jobId, status: 'failed' });
+		expect(result.items[0].json.error).toMatch(/processing_timeout/);
+	});
+
+	test('get with an unknown id explains the 404', async () => {
+		const result = await run({ operation: 'get', jobId: 'cm-does-not-exist' });
+		expect(result.error?.message).toMatch(/no video project with this ID \(HTTP 404\)/);
+	});
+});
+
+describe('Magic Hour: retries', () => {
+	test('429 with Retry-After during polls is waited out', async () => {
+		sandbox.fault({ provider: 'magicHour', route: 'poll', status: 429, retryAfter: 1, times: 2 });
+		const result = await run({});
+		expectNoError(result);
+		expect(result.items[0].json.status).toBe('completed');
+		const times = polls().map((r) => r.at);
+		// The two answers after each 429 came no sooner than Retry-After said.
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
+		expect(times[2] - times[1]).toBeGreaterThanOrEqual(950);
+	});
+
+	test('an HTTP-date Retry-After is honoured too', async () => {
+		sandbox.fault({ provider: 'magicHour', route: 'poll', status: 429, retryAfter: new Date(Date.now() + 2000).toUTCString(), times: 1 });
+		const result = await run({});
+		expectNoError(result);
+		const times = polls().map((r) => r.at);
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(500);
+	});
+
+	test('503 and dropped connections during polls are retried', async () => {
+		sandbox.fault({ provider: 'magicHour', route: 'poll', status: 503, times: 2 });
+		sandbox.fault({ provider: 'magicHour', route: 'poll', reset: true, times: 1 });
+		const result = await run({});
+		expectNoError(result);
+		expect(result.items[0].json.status).toBe('completed');
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('429 on submit is retried: no job was made', async () => {
+		sandbox.fault({ provider: 'magicHour', route: 'submit', status: 429, retryAfter: 0, times: 1 });
+		const result = await run({});
+		expectNoError(result);
+		expect(submits()).toHaveLength(2);
+		expect(jobs()).toHaveLength(1);
+	});
+
+	test('503 on submit is not retried: it may have made a paid job', async () => {
+		sandbox.fault({ provider: 'magicHour', route: 'submit', status: 503, times: 1 });
+		const result = await run({});
+		expect(submits()).toHaveLength(1);
+		expect(result.error?.message).toMatch(/Magic Hour had a server error \(HTTP 503\)/);
+		expect(result.error?.context?.itemIndex).toBe(0);
+	});
+
+	test('a download that fails with 502 is retried', async () => {
+		sandbox.fault({ provider: 'magicHour', route: 'download', status: 502, times: 1 });
+		const result = await run({});
+		expectNoError(result);
+		expect(sandbox.requestsTo('magicHour', 'download')).toHaveLength(2);
+		expect(sha256(await binaryBytes(result.items[0]))).toBe(sandbox.expectedVideo(jobs()[0]).sha256);
+	});
+});
+
+describe('Magic Hour: failures explain themselves', () => {
+	test('a failed job gives the reason and the job id', async () => {
+		const result = await run({ prompt: 'doomed [sandbox:fail]' });
+		const [job] = jobs();
+		expect(result.error?.message).toBe(`Magic Hour could not make the video: The render did not finish in time (processing_timeout) (job ${job.id})`);
+		expect(result.error?.description).toContain(`Get operation and this Job ID`);
+	});
+
+	test('a moderated job says so in plain words', async () => {
+		const result = await run({ prompt: 'forbidden [sandbox:moderation]' });
+		expect(result.error?.message).toMatch(/^Magic Hour rejected the prompt at content moderation: .*content_policy_violation.*\(job cm/);
+	});
+
+	test('out of credits (402) says so, before any job exists', async () => {
+		sandbox.fault({ provider: 'magicHour', route: 'submit', status: 402 });
+		const result = await run({});
+		expect(result.error?.message).toMatch(/out of credits \(HTTP 402\)/);
+		expect(result.error?.httpCode).toBe('402');
+	});
+
+	test('maxWait expiry names the job id', async () => {
+		const result = await run({ prompt: 'slow [sandbox:seconds=30]', options: { maxWait: 0.5 } });
+		const [job] = jobs();
+		expect(result.error?.message).toBe(`Magic Hour job ${job.id} did not finish within 0.5 s (last status: queued)`);
+		expect(result.error?.description).toContain(job.id);
+	});
+
+	test('cancelling ends the wait within a second and sends nothing more', async () => {
+		const controller = new AbortController();
+		const pending = run({ prompt: 'slow [sandbox:seconds=30]', options: { pollInterval: 5 } }, { abortSignal: controller.signal });
+		while (submits().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const canceledAt = Date.now();
+		controller.abort();
+		const result = await pending;
+		const stoppedAfter = Date.now() - canceledAt;
+		const requestsAtStop = sandbox.requests.length;
+		expect(stoppedAfter).toBeLessThan(1000);
+		expect(result.error?.message).toMatch(/^Canceled while waiting for Magic Hour job cm/);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sandbox.requests.length).toBe(requestsAtStop);
+	});
+
+	test('Continue On Fail: the failing item carries its job id, the others arrive', async () => {
+		const items = [{ p: 'one' }, { p: 'two [sandbox:fail]' }, { p: 'three' }];
+		const result = await run({ prompt: '={{ $json.p }}' }, { items, continueOnFail: true });
+		expectNoError(result);
+		expect(result.items).toHaveLength(3);
+		expect(result.items[0].binary?.data).toBeDefined();
+		expect(result.items[2].binary?.data).toBeDefined();
+		const failed = result.items[1].json;
+		expect(failed).toMatchObject({ status: 'failed' });
+		expect(failed.jobId).toEqual(expect.stringMatching(/^cm/));
+		expect(failed.error).toContain(failed.jobId as string);
+		expect(result.items[1].pairedItem).toEqual({ item: 1 });
+	});
+
+	test('without Continue On Fail, one failure stops the batch and names the other jobs', async () => {
+		const items = [{ p: 'one [sandbox:seconds=3]' }, { p: 'two [sandbox:fail]' }, { p: 'three' }];
+		const result = await run({ prompt: '={{ $json.p }}', options: { concurrency: 2 } }, { items });
+		expect(result.error?.message).toMatch(/could not make the video/);
+		const first = jobs().find((j) => j.request && (j.request as { style: { prompt: string } }).style.prompt.startsWith('one'))!;
+		expect(result.error?.description).toContain(`item 1: ${first.id}`);
+		// The third item was never submitted: nothing more was paid for.
+		expect(submits()).toHaveLength(2);
+	});
+
+	test('the API key appears in no output and no error', async () => {
+		const outputs = [
+			await run({}),
+			await run({ prompt: 'x [sandbox:fail]' }),
+			await run({}, { apiKey: `${API_KEY}-wrong` }),
+			await run({ operation: 'get', jobId: 'nope' }),
+		];
+		const unauthorized = outputs[2].error!;
+		expect(unauthorized.message).toMatch(/rejected the API key \(HTTP 401\)/);
+		for (const output of outputs) {
+			const text = JSON.stringify({ items: output.items, error: output.error && { message: output.error.message, description: output.error.description, context: output.error.context } });
+			expect(text).not.toContain('tEsT5ecReT');
+		}
+	});
+});
+
+describe('Magic Hour: invalid input is refused before any request', () => {
+	const table = MAGIC_HOUR_CAPABILITIES;
+	const cases: Array<[string, IDataObject, RegExp]> = [];
+	for (const model of table.models) {
+		const { duration, aspectRatio, resolution } = model.fields;
+		const valid = { model: model.value, duration: duration.default, aspectRatio: aspectRatio.default, resolution: resolution.default };
+		const badDuration = [1, 7, 61, 13].find((d) => !duration.values.includes(d))!;
+		cases.push([`${model.value}: duration ${badDuration}`, { ...valid, duration: badDuration }, /duration: .* is not available for .* Allowed: /]);
+		const badRatio = ['1:1', '4:3'].find((r) => !aspectRatio.values.includes(r))!;
+		cases.push([`${model.value}: aspect ratio ${badRatio}`, { ...valid, aspectRatio: badRatio }, /aspectRatio: .* Allowed: /]);
+		const badResolution = ['480p', '4k'].find((r) => !resolution.values.includes(r))!;
+		cases.push([`${model.value}: resolution ${badResolution}`, { ...valid, resolution: badResolution }, /resolution: .* Allowed: /]);
+	}
+	cases.push(['empty prompt', { prompt: '   ' }, /prompt: Prompt is empty/]);
+	cases.push(['prompt over 2000 characters', { prompt: 'x'.repeat(2001) }, /longer than 2000/]);
+	cases.push(['unknown model', { model: 'kling-9' }, /model: "kling-9" is not a model of this node. Allowed: default, ltx-2/]);
+	cases.push(['concurrency 0', { options: { concurrency: 0 } }, /concurrency: Concurrency must be 1 to 50/]);
+	cases.push(['empty job id for get', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/]);
+
+	test.each(cases)('%s', async (_name, parameters, message) => {
+		// Expressions bypass the UI's option lists, as a saved or generated workflow can.
+		const asExpressions = Object.fromEntries(
+			Object.entries(parameters).map(([key, value]) => [key, typeof value === 'object' || key === 'operation' ? value : `={{ ${JSON.stringify(value)} }}`]),
+		);
+		const result = await run(asExpressions);
+		expect(result.error?.message).toMatch(message);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	test('a deprecated alias is held to its base model\'s rules', async () => {
+		const result = await run({ model: 'veo3.1-audio', duration: 5 });
+		expect(result.error?.message).toMatch(/duration: 5 s is not available for veo3.1/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	test('a bad third item stops the batch before the first two are paid for', async () => {
+		const items = [{ d: 5 }, { d: 10 }, { d: 7 }];
+		const result = await run({ duration: '={{ $json.d }}' }, { items });
+		expect(result.error?.message).toMatch(/duration: 7 s is not available for kling-2.5/);
+		expect(result.error?.context?.itemIndex).toBe(2);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('Magic Hour: credential test', () => {
+	test('tells a good key from a wrong one', async () => {
+		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: sandbox.urls.magicHour })).toBe(200);
+		expect(await credentialTestStatus(credentialType, { apiKey: 'mhk_live_wrong', baseUrl: sandbox.urls.magicHour })).toBe(401);
+		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: `${sandbox.urls.magicHour}/` })).toBe(200);
+	});
+});
