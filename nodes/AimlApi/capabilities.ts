@@ -7,8 +7,7 @@ import type { CapabilityTable, FieldSpec, FieldValue } from '../shared/capabilit
  */
 
 export const PIXVERSE_V5 = 'pixverse/v5/text-to-video';
-/** The Model list's "Other model" entry; the id itself is in the `customModel` parameter. */
-export const OTHER_MODEL = 'other';
+export const MODEL_ID_EXAMPLE = 'kling-video/v1.6/standard/text-to-video';
 /** An empty option value: the field is not sent, so the model's own default (or no style) applies. */
 export const NOT_SENT = '';
 

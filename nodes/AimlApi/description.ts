@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { fieldProperties, modelOptions, modelsWhere, withCustomModelOption } from '../shared/capabilities';
+import { fieldProperties, modelsWhere, withCustomModelOption } from '../shared/capabilities';
+import { modelProperties, OTHER_MODEL } from '../shared/customModel';
 import { JOB_OPERATIONS, jobIdProperty, operationProperty, promptProperty } from '../shared/description';
 import { optionsProperty } from '../shared/options';
-import { AIML_CAPABILITIES, OTHER_MODEL } from './capabilities';
+import { AIML_CAPABILITIES, MODEL_ID_EXAMPLE } from './capabilities';
 
 /** AI/ML API asks clients to poll every 10 to 15 s; a PixVerse clip takes 30 to 75 s. */
 export const DEFAULT_POLL_INTERVAL = 10;
@@ -29,25 +30,10 @@ const longAt1080p = [
 
 export const aimlApiProperties: INodeProperties[] = [
 	operationProperty(['generate', 'submit', 'get']),
-	{
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: modelOptions(UI_TABLE),
-		default: UI_TABLE.defaultModel,
-		description: 'The model that renders the video. The fields below follow it.',
-		displayOptions: show(),
-	},
-	{
-		displayName: 'Model ID',
-		name: 'customModel',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. kling-video/v1.6/standard/text-to-video',
+	...modelProperties(UI_TABLE, 'The model that renders the video. The fields below follow it.', {
+		example: MODEL_ID_EXAMPLE,
 		description: 'The ID of an AI/ML API video model, exactly as the AI/ML API docs write it',
-		displayOptions: show({ model: [OTHER_MODEL] }),
-	},
+	}),
 	{ ...promptProperty(2048), description: 'The text to turn into video (PixVerse v5 takes up to 2048 characters)' },
 	...UI_TABLE.fields.flatMap((field) => fieldProperties(UI_TABLE, field, JOB_OPERATIONS)),
 	{

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema, type RawInput } from '../shared/capabilities';
+import { modelIdSchema, readModelId } from '../shared/customModel';
 import { providerMessage } from '../shared/errorBody';
 import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/input';
 import type { Transport } from '../shared/transport';
 import type { JobFailure, JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
-import { AIML_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED, NOT_SENT, OTHER_MODEL } from './capabilities';
+import { AIML_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED, MODEL_ID_EXAMPLE, NOT_SENT } from './capabilities';
 import { DEFAULT_POLL_INTERVAL } from './description';
 
 /** AI/ML API's HTTP mapping (provider-contracts.md section 3): the universal video generation endpoint. */
@@ -23,13 +24,7 @@ export interface AimlApiInput extends JobInput {
 	additionalFields: Record<string, unknown>;
 }
 
-const customModelSchema = z.object({
-	customModel: z
-		.string({ invalid_type_error: 'Model ID must be text' })
-		.trim()
-		.min(1, 'Model ID is empty: type the ID of an AI/ML API video model, e.g. kling-video/v1.6/standard/text-to-video')
-		.regex(/^\S+$/, 'Model ID must not contain spaces'),
-});
+const typedModelSchema = modelIdSchema(MODEL_ID_EXAMPLE);
 
 const FIXED_FIELDS: Readonly<Record<string, string>> = { model: 'Model', prompt: 'Prompt' };
 const displayNameOf = (param: string) =>
@@ -44,13 +39,14 @@ export const inputSchema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
 		.max(MAX_SEED, `Seed must be 0 to ${MAX_SEED}`)
 		.optional(),
 	additionalFields: jsonObjectSchema('Additional Fields'),
-}).superRefine((input, ctx) => {
+}).superRefine((parsed, ctx) => {
+	const input = parsed as typeof parsed & Partial<AimlApiInput>;
 	const spec = modelSpec(TABLE, input.model);
 	if (!spec) return; // the table's own check has named the model
 	const traits = spec.traits ?? {};
 	const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
 	const longest = traits.longestAt1080p;
-	if (typeof longest === 'number' && input.resolution === '1080p' && Number(input.duration) > longest)
+	if (typeof longest === 'number' && input.resolution === '1080p' && (input.duration ?? 0) > longest)
 		issue('duration', `${input.duration} s is not available at 1080p on ${spec.value}: choose ${longest} s, or 720p or lower for ${input.duration} s`);
 	const maxPrompt = traits.maxPromptLength;
 	if (typeof maxPrompt === 'number' && input.prompt.length > maxPrompt) issue('prompt', `Prompt is longer than the ${maxPrompt} characters ${spec.value} takes`);
@@ -61,7 +57,7 @@ export const inputSchema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
 	for (const key of extra) {
 		if (FIXED_FIELDS[key]) issue('additionalFields', `"${key}" comes from the ${FIXED_FIELDS[key]} field: remove it from Additional Fields`);
 		const param = Object.keys(API_FIELD).find((name) => API_FIELD[name] === key && name !== 'prompt');
-		if (param && (input as Record<string, unknown>)[param] !== undefined)
+		if (param && input[param as keyof AimlApiInput] !== undefined)
 			issue('additionalFields', `"${key}" is set twice, by ${displayNameOf(param)} and in Additional Fields: set ${displayNameOf(param)} to Model's Default or remove "${key}"`);
 	}
 });
@@ -149,9 +145,7 @@ export const aimlApiProvider: VideoProvider<AimlApiInput> = {
 
 	readInput(ctx: IExecuteFunctions, itemIndex: number): AimlApiInput {
 		const param = paramReader(ctx, itemIndex);
-		const selected = String(param('model', TABLE.defaultModel) ?? '').trim();
-		// "Other model" keeps the id in its own parameter; an expression may also give any id directly.
-		const model = selected === OTHER_MODEL ? parseOrThrow(ctx, itemIndex, customModelSchema, { customModel: param('customModel', '') }).customModel : selected;
+		const model = readModelId(ctx, itemIndex, TABLE.defaultModel, typedModelSchema);
 		const raw = normalizeInput({
 			model,
 			prompt: param('prompt', ''),
@@ -189,3 +183,6 @@ export const aimlApiProvider: VideoProvider<AimlApiInput> = {
 		return undefined;
 	},
 };
+
+/** The credential's base URL as the API root: a trailing slash or a copied `/v1` or `/v2` is dropped. */
+export const aimlApiBaseUrl = (url: string) => url.trim().replace(/\/+$/, '').replace(/\/v[12]$/, '');

@@ -45,35 +45,38 @@ const MB = 1024 * 1024;
 export async function openBase64Field(node: INode, body: ByteStream, path: JsonPath, options: Base64FieldOptions): Promise<Base64Field> {
 	const scanner = new Base64JsonScanner(node, path, options);
 	const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-	const next = async () => {
+	/** Reads the next chunk into the scanner; false at the end of the body. */
+	const pull = async () => {
+		let chunk: IteratorResult<Buffer | string>;
 		try {
-			return await chunks.next();
+			chunk = await chunks.next();
 		} catch (error) {
-			body.destroy();
 			throw scanner.brokeOff(error);
 		}
+		if (!chunk.done) scanner.feed(chunk.value);
+		return !chunk.done;
 	};
-	for (;;) {
-		const { value, done } = await next();
-		if (done) return { found: false, document: scanner.finish() };
-		scanner.feed(value);
-		if (scanner.fieldStarted) break;
+	let settled = false;
+	try {
+		while (!scanner.fieldStarted || scanner.peeking) {
+			if (!(await pull())) {
+				settled = true;
+				return { found: false, document: scanner.finish() };
+			}
+		}
+		settled = true;
+	} finally {
+		if (!settled) body.destroy();
 	}
 	async function* bytes(): AsyncGenerator<Buffer> {
 		let ended = false;
 		try {
 			yield* scanner.drain();
-			for (;;) {
-				const { value, done } = await next();
-				if (done) break;
-				scanner.feed(value);
-				yield* scanner.drain();
-			}
+			while (await pull()) yield* scanner.drain();
 			scanner.finish();
-			yield* scanner.drain();
 			ended = true;
 		} finally {
-			// Stopped early (a failed write, a canceled run): let go of the connection.
+			// Stopped early (a broken answer, a failed write, a canceled run): let go of the connection.
 			if (!ended) body.destroy();
 		}
 	}
@@ -102,12 +105,10 @@ class Base64JsonScanner {
 	private readonly stack: Frame[] = [];
 	private readonly skeleton: string[] = [];
 	private skeletonSize = 0;
-	private rootDone = false;
 	private stringKind?: StringKind;
 	private keyText = '';
 	/** Inside a string: a backslash was the last character, or the hex digits of \u so far. */
 	private escape?: string;
-	private fieldDone = false;
 	private peeked?: string;
 	private pending = '';
 	private decodedBytes = 0;
@@ -135,8 +136,7 @@ class Base64JsonScanner {
 
 	/** The end of the body: the document must be whole. Returns it parsed. */
 	finish(): unknown {
-		if (this.stringKind === 'field') this.endField();
-		if (!this.rootDone || this.stringKind)
+		if (this.stringKind || this.stack.length)
 			throw this.fail(
 				this.fieldStarted
 					? `The answer from ${this.options.source} broke off after ${(this.decodedBytes / MB).toFixed(1)} MB of video`
@@ -201,10 +201,8 @@ class Base64JsonScanner {
 				return i + 1;
 			}
 			if (char === '{' || char === '[') this.stack.push({ isObject: char === '{', at: char === '{' ? '' : 0, expectKey: char === '{' });
-			else if (char === '}' || char === ']') {
-				this.stack.pop();
-				if (!this.stack.length) this.rootDone = true;
-			} else if (char === ',' && top) {
+			else if (char === '}' || char === ']') this.stack.pop();
+			else if (char === ',' && top) {
 				if (top.isObject) top.expectKey = true;
 				else top.at = (top.at as number) + 1;
 			}
@@ -218,11 +216,9 @@ class Base64JsonScanner {
 		let i = start;
 		for (; i < text.length; i++) {
 			const char = text[i];
-			if (this.escape !== undefined) {
-				this.escape = char === 'u' ? undefined : undefined;
-				continue;
-			}
-			if (char === '\\') this.escape = '';
+			// The character after a backslash never ends the string (\u's hex digits cannot either).
+			if (this.escape !== undefined) this.escape = undefined;
+			else if (char === '\\') this.escape = '';
 			else if (char === '"') break;
 		}
 		const closed = i < text.length;
@@ -232,7 +228,7 @@ class Base64JsonScanner {
 		if (!closed) return i;
 		if (this.stringKind === 'key') {
 			const top = this.stack[this.stack.length - 1];
-			top.at = JSON.parse(`"${Buffer.from(this.keyText, 'latin1').toString('utf8')}"`) as string;
+			top.at = jsonString(this.keyText);
 			top.expectKey = false;
 		}
 		this.stringKind = undefined;
@@ -286,9 +282,9 @@ class Base64JsonScanner {
 		if (this.peeked !== undefined) {
 			// Before decoding, look whether the string starts with a data URI.
 			this.peeked += chars;
-			if (this.peeked.length < DATA_URI_PEEK && this.peeked.length < 5 + 'data:'.length) return;
 			const match = DATA_URI.exec(this.peeked);
-			if (!match && /^data:/i.test(this.peeked) && this.peeked.length < DATA_URI_PEEK) return;
+			const maybeUri = 'data:'.startsWith(this.peeked.slice(0, 5).toLowerCase());
+			if (maybeUri && !match && this.peeked.length < DATA_URI_PEEK) return;
 			chars = match ? this.peeked.slice(match[0].length) : this.peeked;
 			if (match?.[1]) this.mimeType = match[1].toLowerCase();
 			this.peeked = undefined;
@@ -307,7 +303,6 @@ class Base64JsonScanner {
 			if (rest) this.take(rest);
 		}
 		this.stringKind = undefined;
-		this.fieldDone = true;
 		const rest = this.pending.replace(/=+$/, '');
 		this.pending = '';
 		if (rest.length % 4 === 1) throw this.fail(`The video data from ${this.options.source} is not valid base64 (it ends in a broken group)`);
@@ -321,9 +316,19 @@ class Base64JsonScanner {
 		if (bytes.length) this.out.push(bytes);
 	}
 
-	/** Whether the field has been read to its closing quote. */
-	get complete() {
-		return this.fieldDone;
+	/** Whether the field's start is still being looked at for a data URI prefix. */
+	get peeking() {
+		return this.peeked !== undefined;
+	}
+}
+
+/** A JSON string's raw text (latin1 bytes, escapes and all) as the string it means. */
+function jsonString(raw: string): string {
+	const text = Buffer.from(raw, 'latin1').toString('utf8');
+	try {
+		return JSON.parse(`"${text}"`) as string;
+	} catch {
+		return text;
 	}
 }
 

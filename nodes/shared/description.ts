@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { modelOptions, type CapabilityTable } from './capabilities';
 import type { Operation } from './engine';
 
 /** Parameters every video node shares (node-contract.md); providers add their own between them. */
@@ -44,6 +45,19 @@ export function promptProperty(maxLength: number): INodeProperties {
 		placeholder: 'e.g. A red fox running through fresh snow at sunrise, cinematic',
 		typeOptions: { rows: 3 },
 		description: `The text to turn into video (up to ${maxLength} characters)`,
+		displayOptions: { show: { operation: JOB_OPERATIONS } },
+	};
+}
+
+/** The Model list of a capability table, its default model chosen, for the job operations. */
+export function modelProperty(table: CapabilityTable, description: string): INodeProperties {
+	return {
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: modelOptions(table),
+		default: table.defaultModel,
+		description,
 		displayOptions: { show: { operation: JOB_OPERATIONS } },
 	};
 }

@@ -15,7 +15,8 @@ import { isFinal, type JobInput, type JobSnapshot, type VideoProvider } from './
 
 export type Operation = 'generate' | 'submit' | 'get';
 
-type ItemPlan<Input> = { input: Input; jobId?: undefined } | { input?: undefined; jobId: string };
+/** What one item asks for; `context` is what the provider's `status` needs besides the job id (readContext). */
+type ItemPlan<Input> = ({ input: Input; jobId?: undefined } | { input?: undefined; jobId: string }) & { context?: unknown };
 
 export async function runVideoNode<Input extends JobInput>(
 	ctx: IExecuteFunctions,
@@ -26,6 +27,7 @@ export async function runVideoNode<Input extends JobInput>(
 	const operation = ctx.getNodeParameter('operation', 0) as Operation;
 	const optionsSpec = {
 		defaultPollInterval: provider.defaultPollInterval,
+		defaultRequestTimeout: provider.defaultRequestTimeout,
 		synchronous: !provider.start,
 		hasGet: !!provider.status,
 	};
@@ -36,7 +38,8 @@ export async function runVideoNode<Input extends JobInput>(
 	const plans: Array<{ plan: ItemPlan<Input>; options: EngineOptions } | undefined> = items.map((_, itemIndex) => {
 		try {
 			const options = readOptions(ctx, itemIndex, optionsSpec);
-			const plan: ItemPlan<Input> = operation === 'get' ? { jobId: readJobId(ctx, itemIndex) } : { input: provider.readInput(ctx, itemIndex) };
+			const context = provider.readContext?.(ctx, itemIndex);
+			const plan: ItemPlan<Input> = operation === 'get' ? { jobId: readJobId(ctx, itemIndex), context } : { input: provider.readInput(ctx, itemIndex), context };
 			return { plan, options };
 		} catch (error) {
 			if (!ctx.continueOnFail()) throw asNodeError(ctx.getNode(), error);
@@ -65,6 +68,7 @@ export async function runVideoNode<Input extends JobInput>(
 		if (!prepared) return;
 		const { plan, options } = prepared;
 		const api = new Transport(ctx, provider, baseUrl, batch.signal, secret);
+		if (options.requestTimeout) api.requestTimeoutMs = options.requestTimeout * 1000;
 		const state: JobState = { jobId: plan.jobId, onJobId: (jobId) => submitted.set(itemIndex, jobId) };
 		try {
 			results[itemIndex] = await runOperation(ctx, provider, api, operation, plan, options, batch.signal, state, itemIndex);
@@ -149,8 +153,8 @@ async function runOperation<Input extends JobInput>(
 	const model = plan.input?.model;
 	if (operation === 'get') {
 		const jobId = plan.jobId as string;
-		let snapshot = track(await status(provider, api, jobId));
-		if (options.waitForCompletion) snapshot = await waitForJob(ctx, provider, api, snapshot, options, signal, track);
+		let snapshot = track(await status(provider, api, jobId, plan.context));
+		if (options.waitForCompletion) snapshot = await waitForJob(ctx, provider, api, snapshot, options, signal, track, plan.context);
 		// `get` reports a failed job as its status, not as an error: the job is what was asked for.
 		return await outputs(ctx, provider, api, snapshot, options, itemIndex, undefined, undefined);
 	}
@@ -165,7 +169,7 @@ async function runOperation<Input extends JobInput>(
 	} else {
 		snapshot = track(await start(provider, api, input));
 		if (operation === 'submit') return await outputs(ctx, provider, api, snapshot, { ...options, download: false }, itemIndex, model, input.name);
-		snapshot = await waitForJob(ctx, provider, api, snapshot, options, signal, track);
+		snapshot = await waitForJob(ctx, provider, api, snapshot, options, signal, track, plan.context);
 	}
 	if (snapshot.status !== 'completed') {
 		const error = new NodeOperationError(ctx.getNode(), failureMessage(provider, snapshot), { itemIndex });
@@ -180,9 +184,9 @@ async function start<Input extends JobInput>(provider: VideoProvider<Input>, api
 	return await provider.start(api, input);
 }
 
-async function status(provider: VideoProvider<JobInput>, api: Transport, jobId: string) {
+async function status(provider: VideoProvider<JobInput>, api: Transport, jobId: string, context: unknown) {
 	if (!provider.status) throw new Error(`${provider.displayName} cannot report job status`);
-	return await provider.status(api, jobId);
+	return await provider.status(api, jobId, context);
 }
 
 /**
@@ -197,6 +201,7 @@ async function waitForJob(
 	options: EngineOptions,
 	signal: AbortSignal,
 	track: (snapshot: JobSnapshot) => JobSnapshot,
+	context: unknown,
 ): Promise<JobSnapshot> {
 	const startedAt = Date.now();
 	const deadline = startedAt + options.maxWait * 1000;
@@ -210,7 +215,7 @@ async function waitForJob(
 				`${provider.displayName} job ${snapshot.jobId} did not finish within ${options.maxWait} s (last status: ${snapshot.status})`,
 			);
 		await cancellableSleep(Math.min(nextPollDelayMs(now - startedAt, options.pollInterval * 1000), deadline - now), signal);
-		snapshot = track(await status(provider, api, snapshot.jobId));
+		snapshot = track(await status(provider, api, snapshot.jobId, context));
 	}
 	return snapshot;
 }
@@ -240,7 +245,8 @@ async function outputs(
 		if (video.url) itemJson.videoUrl = video.url;
 		if (videos.length > 1) itemJson.videoIndex = index;
 		const item: INodeExecutionData = { json: itemJson, pairedItem: { item: itemIndex } };
-		if (options.download) {
+		// Bytes in hand with no URL (a synchronous API's answer) are stored even with Download off: nothing else keeps them.
+		if (options.download || (video.data && !video.url)) {
 			const fileBase = videos.length > 1 ? `${name || snapshot.jobId}-${index + 1}` : name || snapshot.jobId;
 			const binary: IBinaryData = await storeVideo(ctx, api, video, fileBase);
 			item.binary = { [options.binaryPropertyName]: binary };
@@ -248,6 +254,7 @@ async function outputs(
 			itemJson.mimeType = binary.mimeType;
 			const bytes = (binary as IBinaryData & { bytes?: number }).bytes;
 			if (bytes !== undefined) itemJson.fileSize = bytes;
+			Object.assign(itemJson, video.detailsAfterData?.());
 		}
 		items.push(item);
 	}

@@ -16,6 +16,8 @@ export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedEr
 		description: info.providerMessage,
 		httpCode: info.statusCode ? String(info.statusCode) : undefined,
 	});
+	// NodeApiError swaps a message naming a network code (ECONNABORTED, ETIMEDOUT) for n8n's generic text; ours says more.
+	error.message = explained.message;
 	error.context.api = { phase: info.phase, kind: explained.kind, statusCode: info.statusCode, networkCode: info.networkCode };
 	return error;
 }

@@ -25,6 +25,8 @@ export interface OptionsSpec {
 	defaultRequestTimeout?: number;
 	/** Whether `get` exists, and so "Wait for Completion" with it. */
 	hasGet: boolean;
+	/** The provider's own options, added to the collection; the provider reads them itself. */
+	extra?: INodeProperties[];
 }
 
 export function optionsProperty(spec: OptionsSpec): INodeProperties {
@@ -107,6 +109,7 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 			...polling,
 			...timeout,
 			...waitOption,
+			...(spec.extra ?? []),
 		],
 	};
 }

@@ -2,8 +2,10 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
+	ILoadOptionsFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
+	INode,
 } from 'n8n-workflow';
 import { apiError, canceledError, isCanceled } from './errors';
 import { providerMessage } from './errorBody';
@@ -49,15 +51,23 @@ export class Transport {
 	readonly counts: Record<RequestPhase, number> = { submit: 0, poll: 0, download: 0, once: 0 };
 	/** Retries stop waiting past this time (epoch ms); the wait loop sets it from maxWait. */
 	deadline = Number.POSITIVE_INFINITY;
+	/** Timeout of API requests (not downloads) unless a request sets its own: the Request Timeout option. */
+	requestTimeoutMs?: number;
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		/** An execution, or the editor loading a list (a gateway's models) through the same rules. */
+		private readonly ctx: IExecuteFunctions | ILoadOptionsFunctions,
 		private readonly provider: Pick<VideoProvider, 'credentialType' | 'displayName' | 'explainError'>,
 		readonly baseUrl: string,
 		private readonly signal: AbortSignal | undefined,
 		private readonly secret: string,
 	) {
 		this.origin = new URL(baseUrl).origin;
+	}
+
+	/** The node, for the errors a provider raises about an answer it cannot use. */
+	get node(): INode {
+		return this.ctx.getNode();
 	}
 
 	async request<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>> {
@@ -68,7 +78,7 @@ export class Transport {
 			body: req.body,
 			json: !req.stream,
 			headers: { accept: 'application/json' },
-			timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+			timeout: req.timeoutMs ?? this.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
 			encoding: req.stream ? 'stream' : undefined,
 		};
 		return (await this.send(options, req.phase, true)) as ApiResponse<T>;
@@ -123,7 +133,7 @@ export class Transport {
 			}
 			const explained = this.explain(info);
 			const retry = isRetryable(info) && explained.retryable !== false && attempt < RETRY_LIMIT;
-			const delayMs = retryAfterMs ?? Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+			const delayMs = retryAfterMs ?? Math.max(explained.retryDelayMs ?? 0, Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
 			if (!retry || Date.now() + delayMs > this.deadline) throw apiError(this.ctx.getNode(), info, explained);
 			await cancellableSleep(delayMs, this.signal);
 		}

@@ -25,6 +25,8 @@ export interface VideoRef {
 	mimeType?: string;
 	fileName?: string;
 	sizeBytes?: number;
+	/** Output fields that arrive after the bytes in `data` (read once `data` has been stored). */
+	detailsAfterData?: () => IDataObject | undefined;
 }
 
 /** A provider's answer about a job, normalized. */
@@ -52,17 +54,21 @@ export interface JobInput {
  * `start` + `status`; a synchronous one implements `generate`. The engine alone waits, retries,
  * downloads and reports; a provider knows nothing of the others.
  */
-export interface VideoProvider<Input extends JobInput = JobInput> {
+export interface VideoProvider<Input extends JobInput = JobInput, Context = unknown> {
 	/** Goes to `json.provider`. */
 	name: string;
 	displayName: string;
 	credentialType: string;
 	/** Seconds between status checks when the user sets none. */
 	defaultPollInterval: number;
+	/** Synchronous APIs: seconds one request may take when the user sets none (the Request Timeout option). */
+	defaultRequestTimeout?: number;
 	/** Reads and validates one item's parameters; throws InputError before any request is made. */
 	readInput(ctx: IExecuteFunctions, itemIndex: number): Input;
+	/** Reads, for every operation and before any request, what `status` needs besides the job id (an account, an option). */
+	readContext?(ctx: IExecuteFunctions, itemIndex: number): Context;
 	start?(api: Transport, input: Input): Promise<JobSnapshot>;
-	status?(api: Transport, jobId: string): Promise<JobSnapshot>;
+	status?(api: Transport, jobId: string, context: Context): Promise<JobSnapshot>;
 	generate?(api: Transport, input: Input, jobId: string): Promise<JobSnapshot>;
 	/** Plain words for the provider's HTTP errors that the shared defaults do not explain. */
 	explainError?(error: ApiErrorInfo): Partial<ExplainedError> | undefined;
@@ -83,6 +89,8 @@ export interface ExplainedError {
 	kind: 'moderation' | 'credits' | 'auth' | 'rate-limit' | 'not-found' | 'input' | 'server' | 'network' | 'other';
 	/** Overrides the phase's retry policy (e.g. a 500 that is really a moderation verdict). */
 	retryable?: boolean;
+	/** The provider's own pause before a retry when the response names none (a Retry-After header wins). */
+	retryDelayMs?: number;
 }
 
 /**

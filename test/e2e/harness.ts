@@ -13,9 +13,8 @@
  * A version that cannot run here is reported as a skipped test whose name gives the reason, plus a
  * console warning: never silently.
  */
-import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -24,14 +23,34 @@ const setup = require('../../scripts/n8n.js') as {
 	N8N_VERSIONS: string[];
 	ensureN8n(version: string): N8nInstall;
 };
-
-export const ROOT = path.resolve(__dirname, '..', '..');
-export const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-	name: string;
-	version: string;
-	n8n: { nodes: string[]; credentials: string[] };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtime = require('../../scripts/n8n-runtime.js') as {
+	ROOT: string;
+	assertBuilt(packageDir?: string): void;
+	installPackageInto(userFolder: string, packageDir?: string): string;
+	freePort(): Promise<number>;
+	n8nEnv(options: { install: N8nInstall; userFolder: string; filesDir: string; brokerPort: number; extra?: Record<string, string> }): Record<string, string>;
+	runN8n(install: N8nInstall, args: string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number; onLine?: (line: string, stream: string) => void }): Promise<CliResult>;
+	parseRunOutput(stdout: string): RunData | undefined;
+	importIntoN8n(install: N8nInstall, kind: 'credentials' | 'workflow', content: unknown, options: { env: Record<string, string>; cwd?: string }): Promise<void>;
+	credentialsFor(options: { urls?: Record<string, string>; apiKey?: string; real?: boolean; packageDir?: string }): CredentialSpec[];
+	withCredentials(workflow: WorkflowSpec, credentials: CredentialSpec[]): WorkflowSpec;
+	startN8nServer(
+		install: N8nInstall,
+		options: { env: Record<string, string>; cwd?: string; port: number },
+	): Promise<{ baseUrl: string; settings: unknown; output(): string; stop(): Promise<void> }>;
+	setupOwner(baseUrl: string, settings: unknown): Promise<'created' | 'existing'>;
+	login(baseUrl: string): Promise<{ request(method: string, route: string, body?: unknown): Promise<any> }>;
+	runOnServer(
+		install: N8nInstall,
+		client: { request(method: string, route: string, body?: unknown): Promise<any> },
+		workflowId: string,
+		options?: { timeoutMs?: number },
+	): Promise<RunData & { executionId: string }>;
+	exampleWorkflows(): Array<{ file: string; workflow: WorkflowSpec }>;
 };
-export const PACKAGE_NAME = PACKAGE_JSON.name;
+
+export const { ROOT, assertBuilt, installPackageInto, freePort, n8nEnv, parseRunOutput, credentialsFor, exampleWorkflows, withCredentials } = runtime;
 
 export interface N8nInstall {
 	nodeBin: string;
@@ -66,7 +85,9 @@ export function checkN8n(version: string): Availability {
 		try {
 			result = { version, ok: true, install: setup.ensureN8n(version) };
 		} catch (error) {
-			const message = (error as Error).message.split('\n').slice(0, 3).join(' ').slice(0, 400);
+			const lines = (error as Error).message.split('\n').map((line) => line.trim()).filter(Boolean);
+			const errors = lines.filter((line) => /\berr(or)?\b/i.test(line) && !line.startsWith('$'));
+			const message = [...new Set([lines[0], ...errors.slice(0, 3)])].join(' | ').slice(0, 500);
 			result = { version, ok: false, reason: `n8n ${version} could not be installed here: ${message}` };
 		}
 	}
@@ -94,140 +115,11 @@ export function describeEachN8n(title: string, body: (version: string, install: 
 	}
 }
 
-/** The package's built output must exist: the suite tests what `npm run build` produced. */
-export function assertBuilt(): void {
-	const missing = [...PACKAGE_JSON.n8n.nodes, ...PACKAGE_JSON.n8n.credentials].filter(
-		(file) => !fs.existsSync(path.join(ROOT, file)),
-	);
-	if (missing.length) throw new Error(`Not built (run \`npm run build\`): missing ${missing.join(', ')}`);
-}
-
-/**
- * Copies the package as n8n's community-package installer leaves it: package.json and dist/ only, in
- * `<userFolder>/.n8n/nodes/node_modules/<name>`, listed in `<userFolder>/.n8n/nodes/package.json`.
- * n8n 2.x scans that node_modules folder for `n8n-nodes-*` packages; n8n 1.x does the same.
- */
-export function installPackageInto(userFolder: string, packageDir = ROOT): string {
-	const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { name: string; version: string };
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	const target = path.join(nodesDir, 'node_modules', manifest.name);
-	fs.rmSync(target, { recursive: true, force: true });
-	fs.mkdirSync(target, { recursive: true });
-	fs.copyFileSync(path.join(packageDir, 'package.json'), path.join(target, 'package.json'));
-	fs.cpSync(path.join(packageDir, 'dist'), path.join(target, 'dist'), { recursive: true });
-	const nodesManifest = path.join(nodesDir, 'package.json');
-	const existing = fs.existsSync(nodesManifest)
-		? (JSON.parse(fs.readFileSync(nodesManifest, 'utf8')) as { dependencies?: Record<string, string> })
-		: {};
-	fs.writeFileSync(
-		nodesManifest,
-		JSON.stringify(
-			{ name: 'installed-nodes', private: true, ...existing, dependencies: { ...existing.dependencies, [manifest.name]: manifest.version } },
-			null,
-			2,
-		),
-	);
-	return target;
-}
-
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-/**
- * The environment every n8n process of the suite runs in: everything in the temp user folder, nothing
- * phoned home, binary data on disk (videos can be large), the Read/Write Files node allowed to write
- * into `filesDir` only.
- */
-export function n8nEnv(options: {
-	install: N8nInstall;
-	userFolder: string;
-	filesDir: string;
-	brokerPort: number;
-	extra?: Record<string, string>;
-}): Record<string, string> {
-	const inherited: Record<string, string> = {};
-	// Only what a process needs from the outside; no N8N_* or DB_* settings leak in from the shell.
-	for (const key of ['HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT']) {
-		if (process.env[key] !== undefined) inherited[key] = process.env[key]!;
-	}
-	return {
-		...inherited,
-		PATH: `${path.dirname(options.install.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
-		NODE_ENV: 'production',
-		N8N_USER_FOLDER: options.userFolder,
-		N8N_ENCRYPTION_KEY: 'n8n-nodes-text-to-video-e2e',
-		DB_TYPE: 'sqlite',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_REINSTALL_MISSING_PACKAGES: 'false',
-		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-		N8N_RESTRICT_FILE_ACCESS_TO: options.filesDir,
-		N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'true',
-		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort),
-		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_LOG_LEVEL: 'info',
-		N8N_LOG_OUTPUT: 'console',
-		NO_PROXY: '127.0.0.1,localhost',
-		...options.extra,
-	};
-}
-
 export interface CliResult {
 	code: number | null;
 	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
-}
-
-/** Runs `n8n <args>` on Node 24 and collects its output; `timeoutMs` is a safety net, not an assertion. */
-export async function runN8n(
-	install: N8nInstall,
-	args: string[],
-	env: Record<string, string>,
-	timeoutMs = 5 * 60 * 1000,
-): Promise<CliResult> {
-	return await new Promise((resolve, reject) => {
-		const child = spawn(install.nodeBin, [install.n8nBin, ...args], {
-			env,
-			cwd: env.N8N_USER_FOLDER,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true, // its own process group, so the task runner it starts goes with it
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		const timer = setTimeout(() => {
-			stderr += `\n[harness] n8n ${args.join(' ')} still running after ${timeoutMs} ms: killed`;
-			try {
-				process.kill(-child.pid!, 'SIGKILL');
-			} catch {
-				child.kill('SIGKILL');
-			}
-		}, timeoutMs);
-		child.once('error', (error) => {
-			clearTimeout(timer);
-			reject(error);
-		});
-		child.once('close', (code, signal) => {
-			clearTimeout(timer);
-			resolve({ code, signal, stdout, stderr });
-		});
-	});
 }
 
 export interface Item {
@@ -302,32 +194,8 @@ export class ExecutionResult {
 	/** A short account for failure messages: status, error, and the end of n8n's output. */
 	describe(): string {
 		const error = this.error ? `\nerror: ${this.error.message}${this.error.description ? ` (${this.error.description})` : ''}` : '';
-		return `n8n exited ${this.cli.code ?? this.cli.signal}, status ${this.status}${error}\n--- stdout (end) ---\n${this.cli.stdout.slice(-3000)}\n--- stderr (end) ---\n${this.cli.stderr.slice(-3000)}`;
+		return `n8n ${this.cli.code === null && this.cli.signal === null ? 'server run' : `exited ${this.cli.code ?? this.cli.signal}`}, status ${this.status}${error}\n--- stdout (end) ---\n${this.cli.stdout.slice(-3000)}\n--- stderr (end) ---\n${this.cli.stderr.slice(-3000)}`;
 	}
-}
-
-/**
- * `n8n execute --rawOutput` prints log lines, then the run as `JSON.stringify(run, null, 2)`: on success
- * as the last thing on stdout, on failure after "Execution error:" (and exits 1). The JSON starts at a
- * line that is exactly `{` and ends at the next line that is exactly `}`: indentation keeps every
- * other line of it from matching.
- */
-export function parseRunOutput(stdout: string): RunData | undefined {
-	const lines = stdout.split(/\r?\n/);
-	for (let start = 0; start < lines.length; start++) {
-		if (lines[start] !== '{') continue;
-		for (let end = start + 1; end < lines.length; end++) {
-			if (lines[end] !== '}') continue;
-			try {
-				const parsed = JSON.parse(lines.slice(start, end + 1).join('\n'));
-				if (parsed && typeof parsed === 'object' && parsed.data?.resultData) return parsed as RunData;
-			} catch {
-				/* not this one */
-			}
-			break;
-		}
-	}
-	return undefined;
 }
 
 export interface CredentialSpec {
@@ -349,7 +217,11 @@ export interface WorkflowSpec {
 
 let counter = 0;
 
-/** One n8n "instance": a throwaway user folder with our package in it, its SQLite database, its files. */
+/**
+ * One n8n "instance": a throwaway user folder (SQLite database included) with our package installed in
+ * it. n8n processes run with the user folder as working directory, and may write files only into
+ * `<userFolder>/output`, so the example workflows' relative `output/...` paths land in `filesDir`.
+ */
 export class N8nInstance {
 	readonly userFolder: string;
 	/** The only folder the Read/Write Files node may write to. */
@@ -363,50 +235,59 @@ export class N8nInstance {
 		extraEnv: Record<string, string>,
 	) {
 		this.userFolder = root;
-		this.filesDir = path.join(root, 'files');
+		this.filesDir = path.join(root, 'output');
 		fs.mkdirSync(this.filesDir, { recursive: true });
 		this.env = n8nEnv({ install, userFolder: root, filesDir: this.filesDir, brokerPort, extra: extraEnv });
 	}
 
+	/** `packageDir` defaults to this repository, which must be built. */
 	static async create(install: N8nInstall, options: { packageDir?: string; env?: Record<string, string> } = {}) {
-		if (!options.packageDir) assertBuilt();
+		assertBuilt(options.packageDir);
 		// realpath: n8n refuses to write through a symlinked path (macOS's /tmp is one).
 		const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${install.version}-${counter++}-`)));
 		installPackageInto(root, options.packageDir);
 		return new N8nInstance(install, root, await freePort(), options.env ?? {});
 	}
 
+	/** `n8n <args>`; `timeoutMs` only kills a hung process, it asserts nothing. */
 	async cli(args: string[], timeoutMs?: number): Promise<CliResult> {
-		return await runN8n(this.install, args, this.env, timeoutMs);
-	}
-
-	private async importFile(kind: 'credentials' | 'workflow', content: unknown): Promise<void> {
-		const file = path.join(this.userFolder, `import-${kind}-${counter++}.json`);
-		fs.writeFileSync(file, JSON.stringify(content, null, 2));
-		const result = await this.cli([`import:${kind}`, `--input=${file}`]);
-		fs.rmSync(file, { force: true });
-		if (result.code !== 0) {
-			throw new Error(`n8n import:${kind} failed (${result.code}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-		}
+		return await runtime.runN8n(this.install, args, { env: this.env, cwd: this.userFolder, timeoutMs });
 	}
 
 	/** Imports credentials given in clear (n8n encrypts them with the instance key). */
 	async importCredentials(credentials: CredentialSpec[]): Promise<void> {
-		await this.importFile('credentials', credentials);
+		await runtime.importIntoN8n(this.install, 'credentials', credentials, { env: this.env, cwd: this.userFolder });
 	}
 
 	/** Imports workflows (each with its own `id`), all in one n8n process. */
 	async importWorkflows(workflows: WorkflowSpec[]): Promise<void> {
-		await this.importFile('workflow', workflows.map((w) => ({ active: false, settings: { executionOrder: 'v1' }, ...w })));
+		const complete = workflows.map((w) => ({ active: false, settings: { executionOrder: 'v1' }, ...w }));
+		await runtime.importIntoN8n(this.install, 'workflow', complete, { env: this.env, cwd: this.userFolder });
 	}
 
-	/** Runs a saved workflow to its end. */
-	async execute(workflowId: string, timeoutMs?: number): Promise<ExecutionResult> {
+	/** Runs a saved workflow to its end (`n8n execute --id <id> --rawOutput`) and parses the run. */
+	async execute(workflowId: string, timeoutMs = 5 * 60 * 1000): Promise<ExecutionResult> {
 		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs);
 		return new ExecutionResult(cli, parseRunOutput(cli.stdout));
 	}
 
-	/** Where a file written by the Read/Write Files node ends up. */
+	/**
+	 * Starts `n8n start` on this instance (import everything first): workflows then run as the editor's
+	 * "Execute workflow" button runs them, and Wait nodes can be resumed by webhook calls.
+	 */
+	async startServer(): Promise<N8nServer> {
+		const server = await runtime.startN8nServer(this.install, { env: this.env, cwd: this.userFolder, port: await freePort() });
+		try {
+			await runtime.setupOwner(server.baseUrl, server.settings);
+			const client = await runtime.login(server.baseUrl);
+			return new N8nServer(this.install, server, client);
+		} catch (error) {
+			await server.stop();
+			throw error;
+		}
+	}
+
+	/** Where a file written by the Read/Write Files node as `output/<name>` ends up. */
 	file(name: string): string {
 		return path.join(this.filesDir, name);
 	}
@@ -418,6 +299,41 @@ export class N8nInstance {
 		}
 		fs.rmSync(this.userFolder, { recursive: true, force: true });
 	}
+}
+
+/** A running `n8n start`, signed in as the owner. */
+export class N8nServer {
+	constructor(
+		readonly install: N8nInstall,
+		private readonly server: { baseUrl: string; output(): string; stop(): Promise<void> },
+		private readonly client: { request(method: string, route: string, body?: unknown): Promise<any> },
+	) {}
+
+	get baseUrl(): string {
+		return this.server.baseUrl;
+	}
+
+	/** Runs a saved workflow manually, as the editor does, and waits for the execution to end. */
+	async run(workflowId: string, timeoutMs = 5 * 60 * 1000): Promise<ExecutionResult> {
+		const run = await runtime.runOnServer(this.install, this.client, workflowId, { timeoutMs });
+		const log = { code: null, signal: null, stdout: this.server.output(), stderr: '' };
+		return new ExecutionResult(log, run);
+	}
+
+	async stop(): Promise<void> {
+		await this.server.stop();
+	}
+}
+
+/** sha256 of a file, streamed (videos can be large). */
+export function sha256File(file: string): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const hash = createHash('sha256');
+		fs.createReadStream(file)
+			.on('data', (chunk) => hash.update(chunk))
+			.on('end', () => resolve(hash.digest('hex')))
+			.on('error', reject);
+	});
 }
 
 /** Built-in node types and versions, as n8n 1.123.x and 2.41.x both know them. */
@@ -442,14 +358,17 @@ export function itemsNodes(items: Array<Record<string, unknown>>, x = 0): Array<
 	];
 }
 
-/** A Read/Write Files node writing each item's binary `property` to `<dir>/<fileNameExpression>`. */
-export function writeFileNode(name: string, dir: string, fileNameExpression: string, property = 'data', x = 880) {
+/**
+ * A Read/Write Files node writing each item's binary `property` to `output/<fileNameExpression>`
+ * (relative to the n8n process's working directory: the instance's filesDir).
+ */
+export function writeFileNode(name: string, fileNameExpression: string, property = 'data', x = 880) {
 	return {
 		id: `write-${name}`.replace(/\W+/g, '-'),
 		name,
 		...BUILTIN.readWriteFile,
 		position: [x, 0],
-		parameters: { operation: 'write', fileName: `=${dir}/${fileNameExpression}`, dataPropertyName: property, options: {} },
+		parameters: { operation: 'write', fileName: `=output/${fileNameExpression}`, dataPropertyName: property, options: {} },
 	};
 }
 

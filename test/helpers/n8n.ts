@@ -7,7 +7,7 @@ import { Container } from '@n8n/di';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { BinaryDataConfig, BinaryDataService, ExecuteContext } from 'n8n-core';
+import { BinaryDataConfig, BinaryDataService, ExecuteContext, LoadOptionsContext } from 'n8n-core';
 import {
 	NodeHelpers,
 	Workflow,
@@ -19,6 +19,7 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeType,
 	type INodeTypes,
 	type IWorkflowExecuteAdditionalData,
@@ -49,6 +50,8 @@ export interface RunNodeOptions {
 	credentials: ICredentialDataDecryptedObject;
 	parameters: IDataObject;
 	items?: IDataObject[];
+	/** Whole input items (with binary data), instead of `items`. */
+	inputItems?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	abortSignal?: AbortSignal;
 }
@@ -81,8 +84,8 @@ export function applyAuthentication(
 	return out;
 }
 
-export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
-	await initBinaryData();
+/** The workflow, node and additional data that n8n-core's contexts are built from. */
+function harness(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters' | 'continueOnFail'>) {
 	const { nodeType } = options;
 	const description = nodeType.description;
 	const nodeTypes: INodeTypes = {
@@ -111,7 +114,6 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		nodeTypes,
 	});
 	const node = workflow.getNode(rawNode.name) as INode;
-	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
 	const credentials = options.credentials;
 	const additionalData = {
 		executionId: 'exec-test',
@@ -132,6 +134,13 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 			getCredentialsProperties: () => options.credentialType.properties,
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, node, additionalData };
+}
+
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	await initBinaryData();
+	const { workflow, node, additionalData } = harness(options);
+	const items: INodeExecutionData[] = options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }));
 	const runExecutionData = createRunExecutionData();
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [{ previousNode: 'Start' }] } };
 	const context = new ExecuteContext(
@@ -148,11 +157,22 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		options.abortSignal,
 	);
 	try {
-		const output = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
+		const output = (await options.nodeType.execute!.call(context)) as INodeExecutionData[][];
 		return { items: output[0] };
 	} catch (error) {
 		return { items: [], error };
 	}
+}
+
+/** Runs a node's `methods.listSearch[method]` inside n8n-core's real LoadOptionsContext, as the editor does. */
+export async function runListSearch(
+	options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> & { method: string; filter?: string },
+): Promise<INodeListSearchResult> {
+	const { workflow, node, additionalData } = harness(options);
+	const search = options.nodeType.methods?.listSearch?.[options.method];
+	if (!search) throw new Error(`the node has no listSearch method ${options.method}`);
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
+	return await search.call(context, options.filter);
 }
 
 /** The bytes n8n stored for a binary property. */

@@ -35,12 +35,13 @@ export interface Sandbox {
 	fault(spec: { provider?: string; route: string; status?: number; times?: number; retryAfter?: string | number; message?: string; reset?: boolean; delayMs?: number }): void;
 	requestsTo(provider: string, route?: string): SandboxRequest[];
 	findJob(provider: string, id: string): SandboxJob | undefined;
-	expectedVideo(job: SandboxJob): { sha256: string; size: number };
+	/** `index`: a job's further videos (n > 1). */
+	expectedVideo(job: SandboxJob, index?: number): { sha256: string; size: number };
 }
 
 export const SANDBOX_API_KEY: string = sandboxModule.SANDBOX_API_KEY;
 
-export async function startSandbox(options: { jobDurationMs?: number; videoBytes?: number } = {}): Promise<Sandbox> {
+export async function startSandbox(options: { jobDurationMs?: number; videoBytes?: number; apiKey?: string } = {}): Promise<Sandbox> {
 	return (await sandboxModule.startSandbox(options)) as Sandbox;
 }
 

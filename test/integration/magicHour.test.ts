@@ -2,44 +2,29 @@ import type { IDataObject } from 'n8n-workflow';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
 import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
-import { binaryBytes, cleanupBinaryData, credentialTestStatus, runNode, type RunNodeResult } from '../helpers/n8n';
-import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
+import { binaryBytes, credentialTestStatus, runNode } from '../helpers/n8n';
+import { expectContinueOnFail, expectNoError, useProviderSandbox, visibleText } from '../helpers/provider';
+import { sha256 } from '../helpers/sandbox';
 
 // A key shaped like a real one, so a leak anywhere would be found by the leak test.
 const API_KEY = 'mhk_live_tEsT5ecReT0123456789';
 const JOB_MS = 600;
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ apiKey: API_KEY, jobDurationMs: JOB_MS } as never);
-});
-afterAll(async () => {
-	await sandbox.close();
-	cleanupBinaryData();
-});
-beforeEach(() => sandbox.reset());
-
-const node = new MagicHour();
+const provider = useProviderSandbox('magicHour', { apiKey: API_KEY, jobDurationMs: JOB_MS });
+const { jobs, submits, polls, downloads } = provider;
 const credentialType = new MagicHourApi();
+const runDefault = provider.runner(new MagicHour(), credentialType, { model: 'kling-2.5', prompt: 'a red fox in the snow' });
 
-function run(parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; abortSignal?: AbortSignal; apiKey?: string } = {}) {
+/** Like the shared runner, plus an abort signal for the cancel test. */
+function run(parameters: IDataObject, extra: Parameters<typeof runDefault>[1] & { abortSignal?: AbortSignal } = {}) {
+	if (!extra.abortSignal) return runDefault(parameters, extra);
 	return runNode({
-		nodeType: node,
+		nodeType: new MagicHour(),
 		credentialType,
-		credentials: { apiKey: extra.apiKey ?? API_KEY, baseUrl: sandbox.urls.magicHour },
-		parameters: { operation: 'generate', model: 'kling-2.5', prompt: 'a red fox in the snow', ...parameters, options: { pollInterval: 0.1, ...(parameters.options as IDataObject) } },
-		items: extra.items,
-		continueOnFail: extra.continueOnFail,
+		credentials: { apiKey: API_KEY, baseUrl: provider.sandbox.urls.magicHour },
+		parameters: { operation: 'generate', model: 'kling-2.5', prompt: 'a red fox', ...parameters },
 		abortSignal: extra.abortSignal,
 	});
-}
-
-const jobs = () => [...sandbox.jobs.values()] as SandboxJob[];
-const submits = () => sandbox.requestsTo('magicHour', 'submit');
-const polls = () => sandbox.requestsTo('magicHour', 'poll');
-
-function expectNoError(result: RunNodeResult) {
-	if (result.error) throw result.error;
 }
 
 describe('Magic Hour: generate', () => {
@@ -55,7 +40,7 @@ describe('Magic Hour: generate', () => {
 		// The final figure replaces the submit-time estimate (the sandbox charges 29 fps of 30).
 		expect(item.json.credits).toBe(10 * 29 * 3);
 		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${job.id}.mp4`, fileExtension: 'mp4' });
-		expect(sha256(await binaryBytes(item))).toBe(sandbox.expectedVideo(job).sha256);
+		expect(sha256(await binaryBytes(item))).toBe(provider.sandbox.expectedVideo(job).sha256);
 		expect(item.pairedItem).toEqual({ item: 0 });
 		// What reached the API: the contract's field names and values.
 		expect(submits()[0].body).toEqual({
@@ -79,7 +64,7 @@ describe('Magic Hour: generate', () => {
 		expectNoError(result);
 		expect(result.items[0].binary).toBeUndefined();
 		expect(result.items[0].json.videoUrl).toContain('/videos/');
-		expect(sandbox.requestsTo('magicHour', 'download')).toHaveLength(0);
+		expect(downloads()).toHaveLength(0);
 	});
 
 	test('audio is sent only where the model lets it be switched', async () => {
@@ -96,9 +81,9 @@ describe('Magic Hour: generate', () => {
 
 	test('the video CDN never receives the Authorization header', async () => {
 		expectNoError(await run({}));
-		const downloads = sandbox.requestsTo('magicHour', 'download');
-		expect(downloads).toHaveLength(1);
-		expect(downloads[0].authorization).toBeUndefined();
+		const [download, ...more] = downloads();
+		expect(more).toHaveLength(0);
+		expect(download.authorization).toBeUndefined();
 		for (const request of [...submits(), ...polls()]) expect(request.authorization).toBe(`Bearer ${API_KEY}`);
 	});
 
@@ -107,7 +92,7 @@ describe('Magic Hour: generate', () => {
 		const result = await run({ options: { pollInterval: 2 } });
 		expectNoError(result);
 		const lastPoll = polls().at(-1)!;
-		const download = sandbox.requestsTo('magicHour', 'download')[0];
+		const download = downloads()[0];
 		expect(download.at - lastPoll.at).toBeLessThan(1500);
 	});
 
@@ -117,7 +102,7 @@ describe('Magic Hour: generate', () => {
 		const [job] = jobs();
 		const bytes = await binaryBytes(result.items[0]);
 		expect(bytes.length).toBe(20_000_000);
-		expect(sha256(bytes)).toBe(sandbox.expectedVideo(job).sha256);
+		expect(sha256(bytes)).toBe(provider.sandbox.expectedVideo(job).sha256);
 		expect(result.items[0].json.fileSize).toBe(20_000_000);
 	});
 });
@@ -132,12 +117,12 @@ describe('Magic Hour: items in parallel', () => {
 		expect(result.items).toHaveLength(8);
 		result.items.forEach((item, i) => {
 			expect(item.pairedItem).toEqual({ item: i });
-			const job = sandbox.findJob('magicHour', item.json.jobId as string)!;
+			const job = provider.sandbox.findJob('magicHour', item.json.jobId as string)!;
 			expect(job.request).toMatchObject({ style: { prompt: `scene ${i}` } });
 		});
 		// Four jobs start at once; the fifth only when one of the first four has finished.
 		const submitTimes = submits().map((r) => r.at);
-		const firstDownload = Math.min(...sandbox.requestsTo('magicHour', 'download').map((r) => r.at));
+		const firstDownload = Math.min(...downloads().map((r) => r.at));
 		expect(submitTimes.slice(0, 4).every((t) => t < firstDownload)).toBe(true);
 		expect(submitTimes[4]).toBeGreaterThanOrEqual(firstDownload);
 		// Figures for the closing note.
@@ -147,23 +132,8 @@ describe('Magic Hour: items in parallel', () => {
 
 describe('Magic Hour: submit and get', () => {
 	test('submit returns the job at once; get returns its status, then the video', async () => {
-		const submitted = await run({ operation: 'submit', duration: 5 });
-		expectNoError(submitted);
-		const { jobId } = submitted.items[0].json as { jobId: string };
-		expect(submitted.items[0].json).toMatchObject({ status: 'queued', provider: 'magicHour', credits: 5 * 30 * 3 });
-		expect(submitted.items[0].binary).toBeUndefined();
-		expect(polls()).toHaveLength(0);
-
-		const early = await run({ operation: 'get', jobId });
-		expectNoError(early);
-		expect(['queued', 'processing']).toContain(early.items[0].json.status);
-		expect(early.items[0].binary).toBeUndefined();
-
-		const done = await run({ operation: 'get', jobId, options: { waitForCompletion: true } });
-		expectNoError(done);
-		expect(done.items[0].json).toMatchObject({ jobId, status: 'completed' });
-		expect(sha256(await binaryBytes(done.items[0]))).toBe(sandbox.expectedVideo(jobs()[0]).sha256);
-		expect(submits()).toHaveLength(1);
+		const { submitted } = await provider.submitThenGet(run, { duration: 5 });
+		expect(submitted.items[0].json.credits).toBe(5 * 30 * 3);
 	});
 
 	test('get reports a failed job as its status without throwing', async () => {
@@ -183,7 +153,7 @@ describe('Magic Hour: submit and get', () => {
 
 describe('Magic Hour: retries', () => {
 	test('429 with Retry-After during polls is waited out', async () => {
-		sandbox.fault({ provider: 'magicHour', route: 'poll', status: 429, retryAfter: 1, times: 2 });
+		provider.sandbox.fault({ provider: 'magicHour', route: 'poll', status: 429, retryAfter: 1, times: 2 });
 		const result = await run({});
 		expectNoError(result);
 		expect(result.items[0].json.status).toBe('completed');
@@ -194,7 +164,7 @@ describe('Magic Hour: retries', () => {
 	});
 
 	test('an HTTP-date Retry-After is honoured too', async () => {
-		sandbox.fault({ provider: 'magicHour', route: 'poll', status: 429, retryAfter: new Date(Date.now() + 2000).toUTCString(), times: 1 });
+		provider.sandbox.fault({ provider: 'magicHour', route: 'poll', status: 429, retryAfter: new Date(Date.now() + 2000).toUTCString(), times: 1 });
 		const result = await run({});
 		expectNoError(result);
 		const times = polls().map((r) => r.at);
@@ -202,8 +172,8 @@ describe('Magic Hour: retries', () => {
 	});
 
 	test('503 and dropped connections during polls are retried', async () => {
-		sandbox.fault({ provider: 'magicHour', route: 'poll', status: 503, times: 2 });
-		sandbox.fault({ provider: 'magicHour', route: 'poll', reset: true, times: 1 });
+		provider.sandbox.fault({ provider: 'magicHour', route: 'poll', status: 503, times: 2 });
+		provider.sandbox.fault({ provider: 'magicHour', route: 'poll', reset: true, times: 1 });
 		const result = await run({});
 		expectNoError(result);
 		expect(result.items[0].json.status).toBe('completed');
@@ -211,7 +181,7 @@ describe('Magic Hour: retries', () => {
 	});
 
 	test('429 on submit is retried: no job was made', async () => {
-		sandbox.fault({ provider: 'magicHour', route: 'submit', status: 429, retryAfter: 0, times: 1 });
+		provider.sandbox.fault({ provider: 'magicHour', route: 'submit', status: 429, retryAfter: 0, times: 1 });
 		const result = await run({});
 		expectNoError(result);
 		expect(submits()).toHaveLength(2);
@@ -219,7 +189,7 @@ describe('Magic Hour: retries', () => {
 	});
 
 	test('503 on submit is not retried: it may have made a paid job', async () => {
-		sandbox.fault({ provider: 'magicHour', route: 'submit', status: 503, times: 1 });
+		provider.sandbox.fault({ provider: 'magicHour', route: 'submit', status: 503, times: 1 });
 		const result = await run({});
 		expect(submits()).toHaveLength(1);
 		expect(result.error?.message).toMatch(/Magic Hour had a server error \(HTTP 503\)/);
@@ -227,11 +197,11 @@ describe('Magic Hour: retries', () => {
 	});
 
 	test('a download that fails with 502 is retried', async () => {
-		sandbox.fault({ provider: 'magicHour', route: 'download', status: 502, times: 1 });
+		provider.sandbox.fault({ provider: 'magicHour', route: 'download', status: 502, times: 1 });
 		const result = await run({});
 		expectNoError(result);
-		expect(sandbox.requestsTo('magicHour', 'download')).toHaveLength(2);
-		expect(sha256(await binaryBytes(result.items[0]))).toBe(sandbox.expectedVideo(jobs()[0]).sha256);
+		expect(downloads()).toHaveLength(2);
+		expect(sha256(await binaryBytes(result.items[0]))).toBe(provider.sandbox.expectedVideo(jobs()[0]).sha256);
 	});
 });
 
@@ -249,7 +219,7 @@ describe('Magic Hour: failures explain themselves', () => {
 	});
 
 	test('out of credits (402) says so, before any job exists', async () => {
-		sandbox.fault({ provider: 'magicHour', route: 'submit', status: 402 });
+		provider.sandbox.fault({ provider: 'magicHour', route: 'submit', status: 402 });
 		const result = await run({});
 		expect(result.error?.message).toMatch(/out of credits \(HTTP 402\)/);
 		expect(result.error?.httpCode).toBe('402');
@@ -271,25 +241,15 @@ describe('Magic Hour: failures explain themselves', () => {
 		controller.abort();
 		const result = await pending;
 		const stoppedAfter = Date.now() - canceledAt;
-		const requestsAtStop = sandbox.requests.length;
+		const requestsAtStop = provider.sandbox.requests.length;
 		expect(stoppedAfter).toBeLessThan(1000);
 		expect(result.error?.message).toMatch(/^Canceled while waiting for Magic Hour job cm/);
 		await new Promise((resolve) => setTimeout(resolve, 300));
-		expect(sandbox.requests.length).toBe(requestsAtStop);
+		expect(provider.sandbox.requests.length).toBe(requestsAtStop);
 	});
 
 	test('Continue On Fail: the failing item carries its job id, the others arrive', async () => {
-		const items = [{ p: 'one' }, { p: 'two [sandbox:fail]' }, { p: 'three' }];
-		const result = await run({ prompt: '={{ $json.p }}' }, { items, continueOnFail: true });
-		expectNoError(result);
-		expect(result.items).toHaveLength(3);
-		expect(result.items[0].binary?.data).toBeDefined();
-		expect(result.items[2].binary?.data).toBeDefined();
-		const failed = result.items[1].json;
-		expect(failed).toMatchObject({ status: 'failed' });
-		expect(failed.jobId).toEqual(expect.stringMatching(/^cm/));
-		expect(failed.error).toContain(failed.jobId as string);
-		expect(result.items[1].pairedItem).toEqual({ item: 1 });
+		await expectContinueOnFail(run, /^cm/);
 	});
 
 	test('without Continue On Fail, one failure stops the batch and names the other jobs', async () => {
@@ -311,10 +271,7 @@ describe('Magic Hour: failures explain themselves', () => {
 		];
 		const unauthorized = outputs[2].error!;
 		expect(unauthorized.message).toMatch(/rejected the API key \(HTTP 401\)/);
-		for (const output of outputs) {
-			const text = JSON.stringify({ items: output.items, error: output.error && { message: output.error.message, description: output.error.description, context: output.error.context } });
-			expect(text).not.toContain('tEsT5ecReT');
-		}
+		for (const output of outputs) expect(visibleText(output)).not.toContain('tEsT5ecReT');
 	});
 });
 
@@ -344,13 +301,13 @@ describe('Magic Hour: invalid input is refused before any request', () => {
 		);
 		const result = await run(asExpressions);
 		expect(result.error?.message).toMatch(message);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(provider.sandbox.requests).toHaveLength(0);
 	});
 
 	test('a deprecated alias is held to its base model\'s rules', async () => {
 		const result = await run({ model: 'veo3.1-audio', duration: 5 });
 		expect(result.error?.message).toMatch(/duration: 5 s is not available for veo3.1/);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(provider.sandbox.requests).toHaveLength(0);
 	});
 
 	test('a bad third item stops the batch before the first two are paid for', async () => {
@@ -358,14 +315,14 @@ describe('Magic Hour: invalid input is refused before any request', () => {
 		const result = await run({ duration: '={{ $json.d }}' }, { items });
 		expect(result.error?.message).toMatch(/duration: 7 s is not available for kling-2.5/);
 		expect(result.error?.context?.itemIndex).toBe(2);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(provider.sandbox.requests).toHaveLength(0);
 	});
 });
 
 describe('Magic Hour: credential test', () => {
 	test('tells a good key from a wrong one', async () => {
-		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: sandbox.urls.magicHour })).toBe(200);
-		expect(await credentialTestStatus(credentialType, { apiKey: 'mhk_live_wrong', baseUrl: sandbox.urls.magicHour })).toBe(401);
-		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: `${sandbox.urls.magicHour}/` })).toBe(200);
+		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: provider.sandbox.urls.magicHour })).toBe(200);
+		expect(await credentialTestStatus(credentialType, { apiKey: 'mhk_live_wrong', baseUrl: provider.sandbox.urls.magicHour })).toBe(401);
+		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: `${provider.sandbox.urls.magicHour}/` })).toBe(200);
 	});
 });

@@ -1,0 +1,54 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class UseApiApi implements ICredentialType {
+	name = 'useApiApi';
+
+	displayName = 'useapi.net API';
+
+	icon = { light: 'file:../icons/useapi.svg', dark: 'file:../icons/useapi.dark.svg' } as const;
+
+	documentationUrl = 'https://useapi.net/docs/start-here/setup-useapi';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'Your useapi.net API token, the whole string including its "user:" prefix (useapi.net → Account)',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.useapi.net',
+			description: 'The API root. Change it only for a proxy or the local sandbox.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+	};
+
+	// GET /v1/kling/accounts lists the linked Kling accounts and costs nothing: 200 for a good token, 401
+	// for a wrong one, 404 when the token is good but no Kling account is linked yet.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1(\\/kling)?$/i, "")}}',
+			url: '/v1/kling/accounts',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'The token works, but no Kling account is linked to it yet. Link one at useapi.net (POST /v1/kling/accounts), then test again.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,79 @@
+import type { CapabilityTable, FieldChoice, FieldSpec, ModelSpec } from '../shared/capabilities';
+
+/**
+ * A4F video models (seed 001 and provider-contracts.md section 2): each model's longest duration and
+ * its qualities. Any other `provider-N/<model>` id can be typed in, within the API's general limits.
+ */
+
+/** An A4F model id that the seed's table does not list (the older docs' example). */
+export const EXAMPLE_MODEL_ID = 'provider-6/wan-2.1';
+/** What an A4F model id looks like: `provider-2/kling-v2.1`. */
+export const MODEL_ID_PATTERN = /^provider-\d+\/[A-Za-z0-9][\w.:-]*$/;
+/** A4F documents no prompt limit: this only stops runaway text. */
+export const MAX_PROMPT_LENGTH = 10_000;
+/** The API takes 1 to 8 seconds; a model may allow fewer. */
+export const MAX_DURATION = 8;
+export const RATIOS = ['9:16', '16:9', '1:1', '3:4', '4:3'];
+
+const seconds = (longest: number): FieldChoice => ({
+	values: Array.from({ length: longest }, (_, i) => i + 1),
+	default: Math.min(longest, 5),
+});
+const RATIO: FieldChoice = { values: RATIOS, default: '9:16' };
+
+function model(value: string, name: string, description: string, longest: number, qualities: string[]): ModelSpec {
+	return {
+		value,
+		name,
+		description,
+		fields: {
+			duration: seconds(longest),
+			resolution: { values: qualities, default: qualities.includes('1080p') ? '1080p' : qualities[0] },
+			aspectRatio: RATIO,
+		},
+	};
+}
+
+export const A4F_FIELDS: FieldSpec[] = [
+	{
+		name: 'duration',
+		displayName: 'Duration (Seconds)',
+		description: 'Length of the video. Each model has its own longest duration (Veo: 8 s).',
+		type: 'number',
+		label: (value) => `${value} s`,
+	},
+	{
+		name: 'resolution',
+		displayName: 'Quality',
+		description: 'Output quality. The qualities offered depend on the model; A4F recommends 1080p for most.',
+		type: 'string',
+	},
+	{
+		name: 'aspectRatio',
+		displayName: 'Aspect Ratio',
+		description: 'Shape of the video (A4F calls it ratio)',
+		type: 'string',
+	},
+];
+
+export const A4F_CAPABILITIES: CapabilityTable = {
+	defaultModel: 'provider-2/kling-v2.1',
+	fields: A4F_FIELDS,
+	models: [
+		model('provider-2/kling-v2.1', 'Kling v2.1', 'Kuaishou. Up to 5 s, 720p or 1080p. Recommended for daily use and testing.', 5, ['720p', '1080p']),
+		model('provider-2/seedance-lite', 'Seedance Lite', 'Up to 5 s, 1080p. Recommended for daily use and testing.', 5, ['1080p']),
+		model('provider-2/sora-2', 'Sora 2', 'OpenAI. Up to 4 s, 720p or 1080p. Balanced.', 4, ['720p', '1080p']),
+		model('provider-2/veo-fast', 'Veo Fast', 'Google. Up to 8 s, 720p or 1080p. For longer videos.', 8, ['720p', '1080p']),
+		model('provider-2/seedance-pro', 'Seedance Pro (Premium)', 'Up to 5 s, 1080p. Premium: use sparingly.', 5, ['1080p']),
+		model('provider-2/sora-2-pro', 'Sora 2 Pro (Premium)', 'OpenAI. Up to 5 s, 720p or 1080p. Premium quality: use only when needed.', 5, ['720p', '1080p']),
+		model('provider-2/veo', 'Veo (Premium)', 'Google. Up to 8 s, 720p or 1080p. Premium quality: use only when needed.', 8, ['720p', '1080p']),
+	],
+	// A model id typed in: the API's own limits (1 to 8 s, 480p to 1080p, every ratio).
+	customModel: {
+		fields: {
+			duration: { values: seconds(MAX_DURATION).values, default: 5 },
+			resolution: { values: ['480p', '720p', '1080p'], default: '720p' },
+			aspectRatio: RATIO,
+		},
+	},
+};

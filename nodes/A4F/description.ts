@@ -1,0 +1,37 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { fieldProperties, withCustomModelOption } from '../shared/capabilities';
+import { modelProperties, OTHER_MODEL } from '../shared/customModel';
+import { JOB_OPERATIONS, operationProperty, promptProperty } from '../shared/description';
+import { optionsProperty } from '../shared/options';
+import { A4F_CAPABILITIES, EXAMPLE_MODEL_ID, MAX_PROMPT_LENGTH } from './capabilities';
+
+/** A4F answers only once the video is made: minutes for the premium models. */
+export const DEFAULT_REQUEST_TIMEOUT = 900;
+/** Required by the engine's options; unused, as nothing is polled. */
+export const UNUSED_POLL_INTERVAL = 1;
+
+/** The Model list: the seed's models, then "Other model", whose id goes in `customModel`. */
+export const UI_TABLE = withCustomModelOption(A4F_CAPABILITIES, {
+	value: OTHER_MODEL,
+	name: 'Other Model (Type Its ID)',
+	description: 'Any other A4F video model, by its ID (provider-N/name), within the API limits: 1 to 8 s, 480p to 1080p',
+});
+
+
+export const a4fProperties: INodeProperties[] = [
+	operationProperty(['generate']),
+	{
+		displayName: 'Video generation on A4F needs a Pro or Ultra plan. A4F pays its providers per video: try prompts on Kling v2.1 or Seedance Lite, keep the premium models for final videos.',
+		name: 'planNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { operation: JOB_OPERATIONS } },
+	},
+	...modelProperties(UI_TABLE, 'The model that renders the video. Durations and qualities follow it.', {
+		example: EXAMPLE_MODEL_ID,
+		description: 'The ID of an A4F video model, exactly as A4F writes it (provider-N/name)',
+	}),
+	promptProperty(MAX_PROMPT_LENGTH),
+	...UI_TABLE.fields.flatMap((field) => fieldProperties(UI_TABLE, field, JOB_OPERATIONS)),
+	optionsProperty({ defaultPollInterval: UNUSED_POLL_INTERVAL, synchronous: true, defaultRequestTimeout: DEFAULT_REQUEST_TIMEOUT, hasGet: false }),
+];

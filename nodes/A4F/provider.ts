@@ -1,0 +1,122 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { z } from 'zod';
+import { openBase64Field } from '../shared/base64Json';
+import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities';
+import { modelIdSchema, readModelId } from '../shared/customModel';
+import { providerMessage } from '../shared/errorBody';
+import { paramReader, parseOrThrow } from '../shared/input';
+import type { Transport } from '../shared/transport';
+import type { ApiErrorInfo, ByteStream, ExplainedError, JobInput, JobSnapshot, VideoProvider } from '../shared/types';
+import { A4F_CAPABILITIES as TABLE, EXAMPLE_MODEL_ID, MAX_PROMPT_LENGTH, MODEL_ID_PATTERN } from './capabilities';
+import { DEFAULT_REQUEST_TIMEOUT, UNUSED_POLL_INTERVAL } from './description';
+
+/** A4F's HTTP mapping (provider-contracts.md section 2): one synchronous request per video. */
+
+export const GENERATIONS_PATH = '/video/generations';
+/** Where the video is in the answer: `{ created, data: [{ b64_json, url, revised_prompt }] }`. */
+const VIDEO_FIELD = ['data', 0, 'b64_json'];
+const MODERATION = /moderat|content polic|safety|nsfw|inappropriate/i;
+
+export interface A4FInput extends JobInput {
+	prompt: string;
+	duration: number;
+	resolution: string;
+	aspectRatio: string;
+}
+
+interface A4FAnswer {
+	created?: number;
+	data?: Array<{ b64_json?: string | null; url?: string | null; revised_prompt?: string | null }>;
+}
+
+const customModelSchema = modelIdSchema(EXAMPLE_MODEL_ID);
+
+export const inputSchema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {}).superRefine((input, ctx) => {
+	const listed = TABLE.models.some((m) => m.value === input.model);
+	if (!listed && modelSpec(TABLE, input.model) && !MODEL_ID_PATTERN.test(input.model))
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['model'],
+			message: `"${input.model}" is not an A4F model ID. A4F IDs look like provider-N/name (e.g. ${EXAMPLE_MODEL_ID}); listed models: ${TABLE.models.map((m) => m.value).join(', ')}`,
+		});
+});
+
+/** Output fields from the answer: the prompt as the model rewrote it, and when the video was made. */
+function answerDetails(answer: unknown): IDataObject {
+	const { created, data } = (answer ?? {}) as A4FAnswer;
+	const details: IDataObject = {};
+	const revised = data?.[0]?.revised_prompt;
+	if (typeof revised === 'string' && revised) details.revisedPrompt = revised;
+	if (typeof created === 'number' && created > 0) details.createdAt = new Date(created * 1000).toISOString();
+	return details;
+}
+
+export const a4fProvider: VideoProvider<A4FInput> = {
+	name: 'a4f',
+	displayName: 'A4F',
+	credentialType: 'a4fApi',
+	defaultPollInterval: UNUSED_POLL_INTERVAL,
+	defaultRequestTimeout: DEFAULT_REQUEST_TIMEOUT,
+
+	readInput(ctx: IExecuteFunctions, itemIndex: number): A4FInput {
+		const param = paramReader(ctx, itemIndex);
+		const raw = applyModelDefaults(TABLE, {
+			model: readModelId(ctx, itemIndex, TABLE.defaultModel, customModelSchema),
+			prompt: param('prompt', ''),
+			duration: param('duration'),
+			resolution: param('resolution'),
+			aspectRatio: param('aspectRatio'),
+		});
+		return parseOrThrow(ctx, itemIndex, inputSchema, raw) as A4FInput;
+	},
+
+	async generate(api: Transport, input: A4FInput, jobId: string): Promise<JobSnapshot> {
+		const { body } = await api.request<ByteStream>({
+			method: 'POST',
+			path: GENERATIONS_PATH,
+			phase: 'submit',
+			// The answer holds the whole video as base64: it is decoded while it arrives.
+			stream: true,
+			body: { model: input.model, prompt: input.prompt, quality: input.resolution, duration: input.duration, ratio: input.aspectRatio },
+		});
+		const details: IDataObject = { durationSeconds: input.duration, quality: input.resolution };
+		const answer = await openBase64Field(api.node, body, VIDEO_FIELD, { source: 'A4F' });
+		if (answer.found) {
+			const video = { data: answer.stream, mimeType: answer.mimeType ?? 'video/mp4', detailsAfterData: () => answerDetails(answer.document()) };
+			return { jobId, status: 'completed', videos: [video], details };
+		}
+		// Some A4F versions host the video and give its URL instead; the engine downloads it.
+		const url = (answer.document as A4FAnswer)?.data?.[0]?.url;
+		if (typeof url === 'string' && url) return { jobId, status: 'completed', videos: [{ url }], details: { ...details, ...answerDetails(answer.document) } };
+		const reason = providerMessage(answer.document) ?? 'the answer held neither b64_json nor a url';
+		return { jobId, status: 'failed', videos: [], failure: { message: reason, kind: MODERATION.test(reason) ? 'moderation' : 'other' } };
+	},
+
+	explainError(error: ApiErrorInfo): Partial<ExplainedError> | undefined {
+		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
+		const status = error.statusCode;
+		const code = JSON.stringify((error.body as { error?: unknown } | undefined)?.error ?? '');
+		if (status === 400 && MODERATION.test(said)) return { kind: 'moderation', message: `A4F rejected the prompt at content moderation (HTTP 400)${said}` };
+		if (status === 400 && /n_exceeds_model_limit/.test(code))
+			return { message: `The model cannot make this duration or quality (HTTP 400)${said}. The Model field lists each model's limits.` };
+		if (status === 403)
+			return {
+				message: `Your A4F plan does not include this model (HTTP 403)${said}. Video generation needs A4F's Pro or Ultra plan: choose another model or upgrade the plan.`,
+			};
+		if (status === 408)
+			return {
+				message: `A4F timed out before the video was made (HTTP 408)${said}. The model's provider was too slow: try again, a shorter duration or a faster model (Kling v2.1, Seedance Lite).`,
+			};
+		if (status === 429)
+			return {
+				message: `A4F's rate limit for your plan is reached (HTTP 429)${said}. Requests per minute and per day depend on the plan: lower Concurrency, or try again later.`,
+			};
+		if (status !== undefined && status >= 500)
+			return { message: `A4F's video provider could not make the video (HTTP ${status})${said}. Run the node again to try once more.` };
+		if (status === undefined && error.phase === 'submit' && /^(ETIMEDOUT|ECONNABORTED|ESOCKETTIMEDOUT)$/.test(error.networkCode ?? ''))
+			return {
+				message: `A4F sent no answer within the Request Timeout (${error.networkCode}). A4F answers only once the video is made: raise Request Timeout in the node's Options.`,
+			};
+		return undefined;
+	},
+};

@@ -1,0 +1,129 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { fieldProperties, modelsWhere, type ModelSpec } from '../shared/capabilities';
+import { JOB_OPERATIONS, jobIdProperty, modelProperty, operationProperty, promptProperty } from '../shared/description';
+import { optionsProperty } from '../shared/options';
+import { MAX_NEGATIVE_PROMPT_LENGTH, MAX_PROMPT_LENGTH, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
+
+/** Kling renders for minutes; useapi.net's own example client checks every 20 s. */
+export const DEFAULT_POLL_INTERVAL = 10;
+
+const forModels = (predicate: (model: ModelSpec) => boolean) => ({
+	show: { operation: JOB_OPERATIONS, model: modelsWhere(TABLE, predicate) },
+});
+
+/** One Enable Audio property per group of models with the same default and the same Pro-mode rule. */
+function audioProperties(): INodeProperties[] {
+	const groups = new Map<string, ModelSpec>();
+	for (const model of TABLE.models) {
+		if (model.traits?.audio !== 'toggle') continue;
+		const key = `${!!model.traits.audioDefault}|${!!model.traits.audioNeedsPro}`;
+		if (!groups.has(key)) groups.set(key, model);
+	}
+	// Groups whose default is on come first: when the model is an expression n8n shows every group and
+	// the last one's default wins, so audio then stays off unless switched on.
+	const ordered = [...groups.values()].sort((a, b) => Number(!!b.traits?.audioDefault) - Number(!!a.traits?.audioDefault));
+	return ordered.map((first) => ({
+		displayName: 'Enable Audio',
+		name: 'enableAudio',
+		type: 'boolean',
+		default: !!first.traits?.audioDefault,
+		description: first.traits?.audioNeedsPro
+			? 'Whether to add audio. This model makes audio in Pro mode only.'
+			: 'Whether to add audio (sound effects) to the video',
+		displayOptions: forModels(
+			(m) => m.traits?.audio === 'toggle' && !!m.traits.audioDefault === !!first.traits?.audioDefault && !!m.traits.audioNeedsPro === !!first.traits?.audioNeedsPro,
+		),
+	}));
+}
+
+export const useApiKlingProperties: INodeProperties[] = [
+	operationProperty(['generate', 'submit', 'get']),
+	modelProperty(TABLE, 'The Kling model that renders the video. Durations, modes and audio follow it.'),
+	promptProperty(MAX_PROMPT_LENGTH),
+	{
+		displayName: 'Negative Prompt',
+		name: 'negativePrompt',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. people, text, low quality',
+		typeOptions: { rows: 2 },
+		description: `What to keep out of the video (up to ${MAX_NEGATIVE_PROMPT_LENGTH} characters). Kling 1.x models only.`,
+		displayOptions: forModels((m) => !!m.traits?.negativePrompt),
+	},
+	...TABLE.fields.flatMap((field) => fieldProperties(TABLE, field, JOB_OPERATIONS)),
+	{
+		displayName: 'This model always renders in Pro mode',
+		name: 'proModeNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: forModels((m) => !!m.traits?.proOnly),
+	},
+	...audioProperties(),
+	{
+		displayName: 'This model always includes audio',
+		name: 'audioAlwaysNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: forModels((m) => m.traits?.audio === 'always'),
+	},
+	{
+		displayName: 'CFG Scale',
+		name: 'cfgScale',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0.5,
+		description: 'How closely the video follows the prompt, from 0 (free) to 1 (strict). Kling 1.x models only.',
+		displayOptions: forModels((m) => !!m.traits?.cfgScale),
+	},
+	{
+		displayName: 'Kling Account Email',
+		name: 'email',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. name@example.com',
+		description:
+			'Which Kling account linked to your useapi.net token runs the job. Leave empty when only one account is linked. For Get, give the account the job ran on.',
+	},
+	{
+		displayName: 'Max Jobs',
+		name: 'maxJobs',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 50 },
+		default: 0,
+		description: "How many jobs the Kling account may run at once (1 to 50); 0 keeps the account's own setting",
+		displayOptions: { show: { operation: JOB_OPERATIONS } },
+	},
+	{
+		displayName: 'Reply URL',
+		name: 'replyUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $execution.resumeUrl }}',
+		description:
+			"A URL that useapi.net calls (POST, the task as JSON) with progress and when the job ends. With Submit and a Wait node set to On Webhook Call, use {{ $execution.resumeUrl }} so the workflow sleeps until the video is ready.",
+		displayOptions: { show: { operation: JOB_OPERATIONS } },
+	},
+	{
+		displayName: 'Reply Reference',
+		name: 'replyRef',
+		type: 'string',
+		default: '',
+		description: 'Any text of yours, passed back in the Reply URL calls (for example an order number)',
+		displayOptions: { show: { operation: JOB_OPERATIONS } },
+	},
+	jobIdProperty,
+	optionsProperty({
+		defaultPollInterval: DEFAULT_POLL_INTERVAL,
+		hasGet: true,
+		extra: [
+			{
+				displayName: 'Without Watermark',
+				name: 'noWatermark',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to fetch Kling's clean master file, without the watermark, through useapi.net's asset download (one more request once the job is done) instead of the watermarked preview",
+			},
+		],
+	}),
+];

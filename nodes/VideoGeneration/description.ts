@@ -1,0 +1,105 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { JOB_OPERATIONS, jobIdProperty, operationProperty, promptProperty } from '../shared/description';
+import { optionsProperty } from '../shared/options';
+import { ADDITIONAL_FIELDS, API_STYLES, DEFAULT_API_STYLE, DURATION_FIELD, MAX_PROMPT_LENGTH, type GatewayField } from './capabilities';
+
+/** Two seconds between checks at first: a 60 s job then costs about 15 status requests. */
+export const DEFAULT_POLL_INTERVAL = 2;
+
+const forJobs = { show: { operation: JOB_OPERATIONS } };
+
+/** A field of the table as an n8n property; `styles` limits it to the API styles that take it. */
+function fieldProperty(field: GatewayField): INodeProperties {
+	const property: INodeProperties = {
+		displayName: field.displayName,
+		name: field.name,
+		type: field.type === 'integer' ? 'number' : field.type,
+		default: field.default,
+		description: field.description,
+	};
+	if (field.type === 'integer') property.typeOptions = { minValue: field.min, maxValue: field.max, numberPrecision: 0 };
+	if (field.placeholder) property.placeholder = field.placeholder;
+	if (field.styles) property.displayOptions = { show: { '/apiStyle': [...field.styles] } };
+	return property;
+}
+
+export const videoGenerationProperties: INodeProperties[] = [
+	operationProperty(['generate', 'submit', 'get']),
+	{
+		displayName: 'API Style',
+		name: 'apiStyle',
+		type: 'options',
+		noDataExpression: true,
+		options: API_STYLES.map(({ name, value, description }) => ({ name, value, description })),
+		default: DEFAULT_API_STYLE,
+		description: 'Which of the two video APIs your gateway serves. Get must use the style the job was submitted with.',
+	},
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: "The gateway's model ID, exactly as the gateway spells it. The list comes from the gateway's /v1/models; where it serves none, choose ID and type it.",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a model...',
+				typeOptions: { searchListMethod: 'searchModels', searchable: true },
+			},
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. kling-v2-5-turbo',
+			},
+		],
+		displayOptions: forJobs,
+	},
+	promptProperty(MAX_PROMPT_LENGTH),
+	{ ...fieldProperty(DURATION_FIELD), displayOptions: forJobs },
+	{
+		displayName: 'Image (Image-to-Video)',
+		name: 'imageSource',
+		type: 'options',
+		options: [
+			{ name: 'None (Text-to-Video)', value: 'none' },
+			{ name: 'From Binary Field', value: 'binary', description: "An image in the input item's binary data, sent as a base64 data URI" },
+			{ name: 'From URL', value: 'url', description: 'An image the gateway downloads itself' },
+		],
+		default: 'none',
+		description: 'An image for the model to animate: setting one makes the job image-to-video',
+		displayOptions: forJobs,
+	},
+	{
+		displayName: 'Image Binary Field',
+		name: 'imageBinaryProperty',
+		type: 'string',
+		default: 'data',
+		description: 'Name of the input binary field that holds the image (PNG, JPEG, WebP, ...)',
+		displayOptions: { show: { operation: JOB_OPERATIONS, imageSource: ['binary'] } },
+	},
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://example.com/image.jpg',
+		description: 'Public URL (or base64 data URI) of the image',
+		displayOptions: { show: { operation: JOB_OPERATIONS, imageSource: ['url'] } },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Fields sent only when added here; the gateway decides what each model makes of them',
+		options: ADDITIONAL_FIELDS.map(fieldProperty),
+		displayOptions: forJobs,
+	},
+	jobIdProperty,
+	optionsProperty({ defaultPollInterval: DEFAULT_POLL_INTERVAL, hasGet: true }),
+];

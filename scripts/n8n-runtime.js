@@ -1,0 +1,436 @@
+'use strict';
+/**
+ * Running real n8n (installed by ./n8n.js) with this package loaded as a user's n8n loads an installed
+ * community package. Shared by `npm start`, `npm run demo` and the end-to-end suite (test/e2e/harness.ts).
+ *
+ * How n8n finds community packages (read from n8n's source, same in 1.123.x and 2.41.x): the
+ * community-packages module scans `<N8N_USER_FOLDER>/.n8n/nodes/node_modules` for `n8n-nodes-*` and
+ * `@*\/n8n-nodes-*` folders and loads each with a (Lazy)PackageDirectoryLoader from its package.json
+ * `n8n` section; no database row is needed. Before loading, n8n puts its own module paths on NODE_PATH
+ * (LoadNodesAndCredentials.init), which is how a package's `require('zod')` / `require('n8n-workflow')`
+ * resolve to the copies n8n itself depends on when the package ships no node_modules.
+ *
+ * Plain CommonJS, no dependencies: runs on the machine's Node 20.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+
+function readPackageJson(packageDir = ROOT) {
+	return JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+}
+
+/** Throws when `npm run build` has not produced every file package.json lists. */
+function assertBuilt(packageDir = ROOT) {
+	const { n8n } = readPackageJson(packageDir);
+	const missing = [...(n8n?.nodes ?? []), ...(n8n?.credentials ?? [])].filter((file) => !fs.existsSync(path.join(packageDir, file)));
+	if (missing.length) throw new Error(`Not built (run \`npm run build\`): missing ${missing.join(', ')}`);
+}
+
+/**
+ * Copies the package as n8n's community-package installer leaves it: package.json and dist/ only
+ * (what `files` publishes), in `<userFolder>/.n8n/nodes/node_modules/<name>`, and lists it in
+ * `<userFolder>/.n8n/nodes/package.json` as n8n's installer does. Returns the package folder.
+ */
+function installPackageInto(userFolder, packageDir = ROOT) {
+	const manifest = readPackageJson(packageDir);
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', manifest.name);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	fs.copyFileSync(path.join(packageDir, 'package.json'), path.join(target, 'package.json'));
+	fs.cpSync(path.join(packageDir, 'dist'), path.join(target, 'dist'), { recursive: true });
+	const nodesManifest = path.join(nodesDir, 'package.json');
+	const existing = fs.existsSync(nodesManifest) ? JSON.parse(fs.readFileSync(nodesManifest, 'utf8')) : {};
+	const dependencies = { ...existing.dependencies, [manifest.name]: manifest.version };
+	fs.writeFileSync(nodesManifest, JSON.stringify({ name: 'installed-nodes', private: true, ...existing, dependencies }, null, 2));
+	return target;
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * The environment an n8n process runs in: state in `userFolder` (SQLite included), nothing phoned
+ * home, binary data on disk rather than in memory (videos can be hundreds of MB), and the Read/Write
+ * Files node allowed into `filesDir` only. No N8N_* / DB_* variable leaks in from the caller's shell.
+ */
+function n8nEnv({ install, userFolder, filesDir, brokerPort, extra = {} }) {
+	const inherited = {};
+	for (const key of ['HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TERM']) {
+		if (process.env[key] !== undefined) inherited[key] = process.env[key];
+	}
+	return {
+		...inherited,
+		PATH: `${path.dirname(install.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
+		NODE_ENV: 'production',
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'n8n-nodes-text-to-video-local',
+		DB_TYPE: 'sqlite',
+		// Nothing leaves the machine.
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		// Community packages on, loaded from the user folder; never reinstalled from the registry.
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_REINSTALL_MISSING_PACKAGES: 'false',
+		// Binary data as files (1.x defaults to memory); the Read/Write Files node may write to filesDir
+		// only (2.x restricts it to ~/.n8n-files by default).
+		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+		N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
+		N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'true',
+		// Each process its own task-broker port (Code node runner), so runs never collide.
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		NO_PROXY: '127.0.0.1,localhost',
+		...extra,
+	};
+}
+
+/**
+ * Spawns `n8n <args>` on Node 24 in its own process group (n8n starts a task-runner child). Resolves
+ * with { code, signal, stdout, stderr }. `timeoutMs` is a safety net that kills the group.
+ * `onLine(line, stream)` sees output as it comes.
+ */
+function runN8n(install, args, { env, cwd, timeoutMs = 10 * 60 * 1000, onLine } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(install.nodeBin, [install.n8nBin, ...args], {
+			env,
+			cwd: cwd ?? env?.N8N_USER_FOLDER,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		const out = { stdout: '', stderr: '' };
+		const partial = { stdout: '', stderr: '' };
+		for (const stream of ['stdout', 'stderr']) {
+			child[stream].setEncoding('utf8').on('data', (chunk) => {
+				out[stream] += chunk;
+				if (!onLine) return;
+				const lines = (partial[stream] + chunk).split('\n');
+				partial[stream] = lines.pop();
+				for (const line of lines) onLine(line, stream);
+			});
+		}
+		const timer = setTimeout(() => {
+			out.stderr += `\n[n8n-runtime] n8n ${args.join(' ')} still running after ${timeoutMs} ms: killed`;
+			killGroup(child, 'SIGKILL');
+		}, timeoutMs);
+		child.once('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.once('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({ code, signal, stdout: out.stdout, stderr: out.stderr });
+		});
+	});
+}
+
+/** Signals the process group of a child spawned with `detached: true`. */
+function killGroup(child, signal = 'SIGTERM') {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			/* already gone */
+		}
+	}
+}
+
+/**
+ * `n8n execute --rawOutput` prints log lines and then the run as `JSON.stringify(run, null, 2)`: on
+ * success as the last thing on stdout, on failure after "Execution error:" (exit code 1). That JSON
+ * starts at a line that is exactly `{` and ends at the next line that is exactly `}` (indentation keeps
+ * every inner line from matching). Returns n8n's IRun, or undefined.
+ */
+function parseRunOutput(stdout) {
+	const lines = stdout.split(/\r?\n/);
+	for (let start = 0; start < lines.length; start++) {
+		if (lines[start] !== '{') continue;
+		for (let end = start + 1; end < lines.length; end++) {
+			if (lines[end] !== '}') continue;
+			try {
+				const parsed = JSON.parse(lines.slice(start, end + 1).join('\n'));
+				if (parsed && typeof parsed === 'object' && parsed.data && parsed.data.resultData) return parsed;
+			} catch {
+				/* not this block */
+			}
+			break;
+		}
+	}
+	return undefined;
+}
+
+/** Writes `content` as JSON and runs `n8n import:<kind> --input=<file>`; throws with n8n's output on failure. */
+async function importIntoN8n(install, kind, content, { env, cwd }) {
+	const file = path.join(env.N8N_USER_FOLDER, `import-${kind}-${process.pid}-${Date.now()}.json`);
+	fs.writeFileSync(file, JSON.stringify(content, null, 2));
+	try {
+		const result = await runN8n(install, [`import:${kind}`, `--input=${file}`], { env, cwd, timeoutMs: 5 * 60 * 1000 });
+		if (result.code !== 0) {
+			throw new Error(`n8n import:${kind} failed (exit ${result.code ?? result.signal}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+		}
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The owner account `npm start` and the suite's server mode set up (n8n's password rules: 8+, a digit, a capital). */
+const OWNER = { email: 'owner@example.com', password: 'TextToVideo1', firstName: 'Local', lastName: 'Owner' };
+const BROWSER_ID = 'n8n-nodes-text-to-video';
+
+/**
+ * Polls until n8n's REST API answers with its settings as JSON (its /healthz answers earlier, while
+ * the API routes are still being registered). Gives up when n8n exits or after `limitMs`.
+ */
+async function waitForReady(baseUrl, child, limitMs = 5 * 60 * 1000) {
+	const deadline = Date.now() + limitMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+		try {
+			const response = await fetch(`${baseUrl}/rest/settings`);
+			if (response.ok && (response.headers.get('content-type') ?? '').includes('json')) return (await response.json()).data;
+		} catch {
+			/* not listening yet */
+		}
+		await sleep(500);
+	}
+	throw new Error(`n8n did not become ready within ${limitMs / 1000} s`);
+}
+
+/**
+ * `n8n start` on 127.0.0.1:`port`, resolved once its REST API is up. `stdio: 'inherit'` shows n8n's
+ * output; otherwise it is collected (`output()`). `stop()` ends the process group and waits for it.
+ */
+async function startN8nServer(install, { env, cwd, port, stdio = 'pipe', readyTimeoutMs } = {}) {
+	const baseUrl = `http://127.0.0.1:${port}`;
+	// Webhook (and Wait-node resume) URLs on 127.0.0.1: "localhost" can resolve to ::1, where n8n is not.
+	// 1.x reads WEBHOOK_URL; 2.x reads N8N_WEBHOOK_URL and warns about the old name.
+	const webhookVariable = Number(String(install.version).split('.')[0]) >= 2 ? 'N8N_WEBHOOK_URL' : 'WEBHOOK_URL';
+	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
+		env: { [webhookVariable]: `${baseUrl}/`, ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
+		cwd: cwd ?? env.N8N_USER_FOLDER,
+		stdio: ['ignore', stdio, stdio],
+		detached: true,
+	});
+	let output = '';
+	if (stdio === 'pipe') {
+		child.stdout.setEncoding('utf8').on('data', (chunk) => (output = (output + chunk).slice(-200_000)));
+		child.stderr.setEncoding('utf8').on('data', (chunk) => (output = (output + chunk).slice(-200_000)));
+	}
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	const stop = async () => {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		killGroup(child, 'SIGTERM');
+		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+	};
+	try {
+		const settings = await waitForReady(baseUrl, child, readyTimeoutMs);
+		return { child, baseUrl, settings, output: () => output, stop };
+	} catch (error) {
+		await stop();
+		error.message += output ? `\n${output.slice(-3000)}` : '';
+		throw error;
+	}
+}
+
+/** Creates the owner through n8n's own first-run endpoint unless one exists: 'created' | 'existing'. */
+async function setupOwner(baseUrl, settings, owner = OWNER) {
+	if (settings?.userManagement?.showSetupOnFirstLoad === false) return 'existing';
+	const response = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+		body: JSON.stringify(owner),
+	});
+	if (!response.ok) throw new Error(`owner setup failed: HTTP ${response.status} ${await response.text()}`);
+	return 'created';
+}
+
+/** Signs in; returns a client whose requests carry the session cookie. */
+async function login(baseUrl, owner = OWNER) {
+	const response = await fetch(`${baseUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+		// 1.x and 2.x take emailOrLdapLoginId; older 1.x took email.
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }),
+	});
+	if (!response.ok) throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
+	const cookie = (response.headers.getSetCookie?.() ?? [response.headers.get('set-cookie') ?? ''])
+		.map((c) => c.split(';')[0])
+		.filter(Boolean)
+		.join('; ');
+	const request = async (method, route, body) => {
+		const res = await fetch(`${baseUrl}/rest${route}`, {
+			method,
+			headers: { cookie, 'browser-id': BROWSER_ID, ...(body ? { 'content-type': 'application/json' } : {}) },
+			body: body ? JSON.stringify(body) : undefined,
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`${method} /rest${route}: HTTP ${res.status} ${text.slice(0, 2000)}`);
+		return text ? JSON.parse(text).data : undefined;
+	};
+	return { cookie, request };
+}
+
+/**
+ * Runs a saved workflow as the editor's "Execute workflow" button does (a manual execution on the
+ * server, so Wait nodes can be resumed by webhook calls), waits for it to end, and returns n8n's IRun
+ * (the execution's data, decoded from n8n's `flatted` storage format with n8n's own copy of flatted).
+ */
+async function runOnServer(install, client, workflowId, { timeoutMs = 10 * 60 * 1000 } = {}) {
+	const workflow = await client.request('GET', `/workflows/${workflowId}`);
+	const trigger = workflow.nodes.find((node) => /trigger/i.test(node.type) && !node.disabled);
+	const started = await client.request('POST', `/workflows/${workflowId}/run`, {
+		workflowData: workflow,
+		...(trigger ? { triggerToStartFrom: { name: trigger.name } } : {}),
+	});
+	const executionId = started?.executionId;
+	if (!executionId) throw new Error(`n8n started no execution: ${JSON.stringify(started).slice(0, 1000)}`);
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const execution = await client.request('GET', `/executions/${executionId}`);
+		if (execution && !['new', 'running', 'waiting', 'unknown'].includes(execution.status) && execution.finished !== undefined && execution.stoppedAt) {
+			const flatted = require(require.resolve('flatted', { paths: [path.join(install.dir, 'node_modules', 'n8n')] }));
+			const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
+			return { ...execution, data, executionId };
+		}
+		if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${execution?.status} after ${timeoutMs} ms`);
+		await sleep(300);
+	}
+}
+
+/**
+ * Points every credential reference in a workflow at the imported credential of the same type, so
+ * example workflows use the local (sandbox or real-key) credentials whatever ids they were saved with.
+ */
+function withCredentials(workflow, credentials) {
+	const byType = new Map(credentials.map((c) => [c.type, c]));
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) => {
+			if (!node.credentials) return node;
+			const refs = {};
+			for (const [type, ref] of Object.entries(node.credentials)) {
+				const local = byType.get(type);
+				refs[type] = local ? { id: local.id, name: local.name } : ref;
+			}
+			return { ...node, credentials: refs };
+		}),
+	};
+}
+
+/**
+ * The package's credentials: credential type → the sandbox URL that plays its API, the environment
+ * variable that can hold a real key, and the real API root. Example workflows refer to the credential
+ * ids below. Only types the built package declares are used (see credentialsFor).
+ */
+const CREDENTIALS = [
+	{ type: 'magicHourApi', id: 'magicHourSandbox', label: 'Magic Hour', sandboxUrl: 'magicHour', keyEnv: 'MAGIC_HOUR_API_KEY', realBaseUrl: 'https://api.magichour.ai' },
+	{ type: 'a4fApi', id: 'a4fSandbox', label: 'A4F', sandboxUrl: 'a4f', keyEnv: 'A4F_API_KEY', realBaseUrl: 'https://api.a4f.co/v1' },
+	{ type: 'aimlApiApi', id: 'aimlApiSandbox', label: 'AI/ML API', sandboxUrl: 'aimlApi', keyEnv: 'AIML_API_KEY', realBaseUrl: 'https://api.aimlapi.com' },
+	{ type: 'useApiApi', id: 'useApiSandbox', label: 'useapi.net', sandboxUrl: ['useApiKling', 'useApi'], keyEnv: 'USEAPI_API_KEY', realBaseUrl: 'https://api.useapi.net' },
+	{ type: 'videoGenerationApi', id: 'videoGenerationSandbox', label: 'Video Generation API', sandboxUrl: 'videoGeneration', keyEnv: 'VIDEO_GENERATION_API_KEY', realBaseUrlEnv: 'VIDEO_GENERATION_BASE_URL' },
+];
+
+/** Credential type names the built package declares (its dist credential classes' `name`). */
+function builtCredentialTypes(packageDir = ROOT) {
+	const { n8n } = readPackageJson(packageDir);
+	const types = [];
+	for (const file of n8n?.credentials ?? []) {
+		const exported = require(path.join(packageDir, file));
+		for (const CredentialClass of Object.values(exported)) {
+			if (typeof CredentialClass !== 'function') continue;
+			const name = new CredentialClass().name;
+			if (typeof name === 'string') types.push(name);
+		}
+	}
+	return types;
+}
+
+/**
+ * Credentials to import: for every credential type the package has, one pointing at the sandbox
+ * (`urls` from startSandbox, `apiKey` its key), or, when `real` is true and the provider's key variable
+ * is set, one with the real key and the provider's real API root (same id, so workflows use it).
+ */
+function credentialsFor({ urls, apiKey, real = false, packageDir = ROOT }) {
+	const types = new Set(builtCredentialTypes(packageDir));
+	const out = [];
+	for (const spec of CREDENTIALS) {
+		if (!types.has(spec.type)) continue;
+		const realKey = real ? process.env[spec.keyEnv] : undefined;
+		const realBaseUrl = spec.realBaseUrl ?? (spec.realBaseUrlEnv ? process.env[spec.realBaseUrlEnv] : undefined);
+		if (realKey && realBaseUrl) {
+			out.push({ id: spec.id, name: `${spec.label} (real API)`, type: spec.type, data: { apiKey: realKey, baseUrl: realBaseUrl } });
+		} else {
+			const sandboxUrl = [spec.sandboxUrl].flat().map((key) => urls?.[key]).find(Boolean);
+			if (sandboxUrl) out.push({ id: spec.id, name: `${spec.label} (sandbox)`, type: spec.type, data: { apiKey, baseUrl: sandboxUrl } });
+		}
+	}
+	return out;
+}
+
+/** The example workflows shipped in examples/*.json, parsed, each with its file name. */
+function exampleWorkflows() {
+	const dir = path.join(ROOT, 'examples');
+	if (!fs.existsSync(dir)) return [];
+	return fs
+		.readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => {
+			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+			// `n8n import:workflow` needs an id, and n8n treats ids longer than 21 characters as none.
+			if (typeof workflow.id !== 'string' || workflow.id.length === 0 || workflow.id.length > 21) {
+				workflow.id = `ex${require('node:crypto').createHash('sha256').update(file).digest('hex').slice(0, 14)}`;
+			}
+			return { file, workflow };
+		});
+}
+
+module.exports = {
+	ROOT,
+	readPackageJson,
+	assertBuilt,
+	installPackageInto,
+	freePort,
+	n8nEnv,
+	runN8n,
+	killGroup,
+	parseRunOutput,
+	importIntoN8n,
+	OWNER,
+	waitForReady,
+	startN8nServer,
+	setupOwner,
+	login,
+	runOnServer,
+	withCredentials,
+	CREDENTIALS,
+	builtCredentialTypes,
+	credentialsFor,
+	exampleWorkflows,
+};

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm start`: build, start the sandbox, start real n8n (2.x by default) with this package loaded as
+ * an installed community package, import a credential per node (pointing at the sandbox, or at the
+ * real API when its key variable is set, e.g. MAGIC_HOUR_API_KEY) and the example workflows, set up
+ * the owner account, and print the editor URL. Ctrl-C stops everything.
+ *
+ * Options: --n8n=<version> (default: newest pinned), --port=<n> (default 5678, or N8N_PORT),
+ * --fresh (forget workflows and executions of earlier runs), --no-build.
+ * The sandbox listens on SANDBOX_PORT (default 5680) and SANDBOX_PORT + 1 (its CDN).
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ensureN8n, cacheRoot, DEFAULT_N8N_VERSION, NODE_VERSION } = require('./n8n');
+const runtime = require('./n8n-runtime');
+
+/** What main() started, so that a failure can stop it. */
+const running = { n8n: undefined, sandbox: undefined };
+
+function parseArgs(argv) {
+	const args = { version: DEFAULT_N8N_VERSION, port: Number(process.env.N8N_PORT || 5678), fresh: false, build: true };
+	for (const arg of argv) {
+		if (arg.startsWith('--n8n=')) args.version = arg.slice(6);
+		else if (arg.startsWith('--port=')) args.port = Number(arg.slice(7));
+		else if (arg === '--fresh') args.fresh = true;
+		else if (arg === '--no-build') args.build = false;
+		else throw new Error(`unknown option ${arg} (use --n8n=<version>, --port=<n>, --fresh, --no-build)`);
+	}
+	return args;
+}
+
+function say(message) {
+	process.stdout.write(`\x1b[36m[start]\x1b[0m ${message}\n`);
+}
+
+function build() {
+	say('building the package (npm run build)');
+	const result = spawnSync('npm', ['run', 'build'], { cwd: runtime.ROOT, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('npm run build failed');
+	runtime.assertBuilt();
+}
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	if (args.build) build();
+	else runtime.assertBuilt();
+	const install = ensureN8n(args.version);
+
+	const { startSandbox, SANDBOX_API_KEY } = require(path.join(runtime.ROOT, 'sandbox'));
+	const sandboxPort = Number(process.env.SANDBOX_PORT || 5680);
+	const sandbox = (running.sandbox = await startSandbox({ apiPort: sandboxPort, cdnPort: sandboxPort + 1, jobDurationMs: Number(process.env.SANDBOX_JOB_SECONDS || 5) * 1000 }));
+	say(`sandbox on ${Object.values(sandbox.urls).map((u) => new URL(u).origin).filter((o, i, all) => all.indexOf(o) === i).join(' and ')}`);
+
+	// A user folder that survives restarts (workflows you build stay), one per n8n version.
+	const userFolder = path.join(cacheRoot(), `start-n8n-${args.version}`);
+	if (args.fresh) fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+	const filesDir = path.join(runtime.ROOT, 'output');
+	fs.mkdirSync(filesDir, { recursive: true });
+	runtime.installPackageInto(userFolder);
+
+	const baseUrl = `http://localhost:${args.port}`;
+	const env = runtime.n8nEnv({
+		install,
+		userFolder,
+		filesDir,
+		brokerPort: await runtime.freePort(),
+		extra: {
+			N8N_HOST: 'localhost',
+			N8N_PROTOCOL: 'http',
+			N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+			N8N_SECURE_COOKIE: 'false',
+		},
+	});
+	const credentials = runtime.credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY, real: true });
+	const examples = runtime.exampleWorkflows();
+	say(`importing ${credentials.length} credential(s) and ${examples.length} example workflow(s) into n8n ${args.version}`);
+	// n8n runs in the repository root, so the examples' relative `output/...` paths land in ./output.
+	await runtime.importIntoN8n(install, 'credentials', credentials, { env, cwd: runtime.ROOT });
+	const workflows = examples.map((e) => runtime.withCredentials(e.workflow, credentials));
+	if (workflows.length) await runtime.importIntoN8n(install, 'workflow', workflows, { env, cwd: runtime.ROOT });
+
+	say(`starting n8n ${args.version} on Node ${NODE_VERSION}`);
+	let stopping = false;
+	const stop = async (code) => {
+		if (stopping) {
+			if (running.n8n) runtime.killGroup(running.n8n.child, 'SIGKILL');
+			process.exit(code);
+		}
+		stopping = true;
+		say('stopping n8n and the sandbox (Ctrl-C again to force)');
+		await running.n8n?.stop();
+		await sandbox.close();
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+	const server = (running.n8n = await runtime.startN8nServer(install, { env, cwd: runtime.ROOT, port: args.port, stdio: 'inherit' }));
+	server.child.once('exit', (code, signal) => {
+		if (stopping) return;
+		say(`n8n exited (${code ?? signal})`);
+		void sandbox.close().then(() => process.exit(code || 1));
+	});
+	const owner = await runtime.setupOwner(server.baseUrl, server.settings);
+	const OWNER = runtime.OWNER;
+	const line = '─'.repeat(72);
+	process.stdout.write(
+		[
+			'',
+			line,
+			`  n8n ${args.version} is ready:  ${baseUrl}/`,
+			owner === 'created' || owner === 'existing'
+				? `  Sign in as ${OWNER.email} / ${OWNER.password}${owner === 'existing' ? ' (unless you changed it)' : ''}`
+				: '',
+			`  Nodes: ${runtime.readPackageJson().n8n.nodes.map((n) => path.basename(n, '.node.js')).join(', ')} (search "video" in the nodes panel)`,
+			`  Credentials: ${credentials.map((c) => c.name).join(', ')}`,
+			`  Example workflows: ${examples.map((e) => e.workflow.name).join(' · ')}`,
+			`  Videos written by the examples go to ${filesDir}`,
+			`  Sandbox API key: ${SANDBOX_API_KEY}   (prompts can say [sandbox:fail], [sandbox:seconds=20], [sandbox:size=300MB])`,
+			'  Ctrl-C stops n8n and the sandbox.',
+			line,
+			'',
+		]
+			.filter(Boolean)
+			.join('\n') + '\n',
+	);
+}
+
+main().catch(async (error) => {
+	process.stderr.write(`\x1b[31m[start] ${error.message}\x1b[0m\n`);
+	await running.n8n?.stop();
+	await running.sandbox?.close();
+	process.exit(1);
+});

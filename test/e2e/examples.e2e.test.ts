@@ -1,0 +1,83 @@
+/**
+ * Every workflow in examples/ runs in real n8n (each pinned version), as a user runs it from the
+ * editor: `n8n start`, signed in, "Execute workflow" (a manual execution on the server, so Wait nodes
+ * can be resumed by the provider's webhook calls). Credentials are the sandbox ones, whatever ids the
+ * example was saved with. Each video an example writes with Read/Write Files must be the bytes the
+ * sandbox served.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startSandbox, SANDBOX_API_KEY, type Sandbox } from '../helpers/sandbox';
+import {
+	credentialsFor,
+	describeEachN8n,
+	exampleWorkflows,
+	N8nInstance,
+	sha256File,
+	withCredentials,
+	type Item,
+	type N8nServer,
+} from './harness';
+
+const examples = exampleWorkflows();
+
+describeEachN8n('Example workflows in real n8n', (version, install) => {
+	let sandbox: Sandbox;
+	let n8n: N8nInstance;
+	let server: N8nServer;
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({ jobDurationMs: 1000 });
+		n8n = await N8nInstance.create(install);
+		const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
+		await n8n.importCredentials(credentials);
+		await n8n.importWorkflows(examples.map((e) => withCredentials(e.workflow, credentials)));
+		server = await n8n.startServer();
+	}, 5 * 60_000);
+
+	afterAll(async () => {
+		await server?.stop();
+		await sandbox?.close();
+		n8n?.dispose();
+	});
+
+	if (examples.length === 0) {
+		test.skip('SKIPPED: examples/ holds no workflow', () => undefined);
+		return;
+	}
+
+	async function expectServedVideo(item: Item, file: string) {
+		const job = [...sandbox.jobs.values()].find((j) => j.id === item.json.jobId);
+		if (!job) throw new Error(`the sandbox has no job ${item.json.jobId}`);
+		const expected = sandbox.expectedVideo(job);
+		expect(fs.statSync(file).size).toBe(expected.size);
+		expect(await sha256File(file)).toBe(expected.sha256);
+	}
+
+	test.each(examples.map((e) => [e.file, e.workflow] as const))('%s', async (_file, workflow) => {
+		const result = await server.run(workflow.id);
+		if (result.status !== 'success') throw new Error(`example failed on n8n ${version}: ${result.describe()}`);
+		const writers = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.readWriteFile' && !node.disabled);
+		if (writers.length) {
+			for (const writer of writers) {
+				const written = result.items(writer.name);
+				expect(written.length).toBeGreaterThan(0);
+				for (const item of written) {
+					expect(item.json.status).toBe('completed');
+					const file = path.resolve(n8n.userFolder, item.json.fileName);
+					expect(file.startsWith(n8n.filesDir + path.sep)).toBe(true);
+					await expectServedVideo(item, file);
+				}
+			}
+		} else {
+			// No file written: the last node must hold the finished video as binary data.
+			const last = result.run!.data.resultData.lastNodeExecuted!;
+			const items = result.items(last);
+			expect(items.length).toBeGreaterThan(0);
+			for (const item of items) {
+				expect(item.json.status).toBe('completed');
+				expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/\.mp4$/) });
+			}
+		}
+	}, 5 * 60_000);
+});

@@ -1,0 +1,319 @@
+import type { IDataObject } from 'n8n-workflow';
+import { A4FApi } from '../../credentials/A4FApi.credentials';
+import { A4F } from '../../nodes/A4F/A4F.node';
+import { A4F_CAPABILITIES } from '../../nodes/A4F/capabilities';
+import { binaryBytes, cleanupBinaryData, credentialTestStatus, runNode, type RunNodeResult } from '../helpers/n8n';
+import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
+
+// A key shaped like a real one, so a leak anywhere would be found by the leak test.
+const API_KEY = 'ddc-a4f-tEsT5ecReT0123456789';
+const JOB_MS = 400;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox({ apiKey: API_KEY, jobDurationMs: JOB_MS } as never);
+});
+afterAll(async () => {
+	await sandbox.close();
+	cleanupBinaryData();
+});
+beforeEach(() => sandbox.reset());
+
+const node = new A4F();
+const credentialType = new A4FApi();
+
+function run(parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; apiKey?: string; baseUrl?: string } = {}) {
+	return runNode({
+		nodeType: node,
+		credentialType,
+		credentials: { apiKey: extra.apiKey ?? API_KEY, baseUrl: extra.baseUrl ?? sandbox.urls.a4f },
+		parameters: { operation: 'generate', prompt: 'a red fox in the snow', ...parameters },
+		items: extra.items,
+		continueOnFail: extra.continueOnFail,
+	});
+}
+
+const jobs = () => [...sandbox.jobs.values()] as SandboxJob[];
+const submits = () => sandbox.requestsTo('a4f', 'submit');
+const jobOf = (prompt: string) => jobs().find((j) => (j as SandboxJob & { prompt: string }).prompt === prompt) as SandboxJob;
+
+function expectNoError(result: RunNodeResult) {
+	if (result.error) throw result.error;
+}
+
+async function expectVideoOf(item: RunNodeResult['items'][number], job: SandboxJob) {
+	expect(sha256(await binaryBytes(item))).toBe(sandbox.expectedVideo(job).sha256);
+}
+
+describe('A4F: generate', () => {
+	test('one request; the base64 video arrives as binary with the served bytes, a generated job id and the revised prompt', async () => {
+		const result = await run({ model: 'provider-2/veo-fast', duration: 8, resolution: '720p', aspectRatio: '16:9' });
+		expectNoError(result);
+		expect(result.items).toHaveLength(1);
+		const [item] = result.items;
+		const [job] = jobs();
+		expect(item.json).toMatchObject({
+			status: 'completed',
+			provider: 'a4f',
+			model: 'provider-2/veo-fast',
+			durationSeconds: 8,
+			quality: '720p',
+			revisedPrompt: 'a red fox in the snow, cinematic lighting, smooth camera motion',
+			mimeType: 'video/mp4',
+		});
+		expect(item.json.jobId).toMatch(UUID);
+		expect(item.json.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+		expect(item.json.fileSize).toBe(sandbox.expectedVideo(job).size);
+		expect(item.json.videoUrl).toBeUndefined();
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${item.json.jobId}.mp4`, fileExtension: 'mp4' });
+		await expectVideoOf(item, job);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(sandbox.requests).toHaveLength(1);
+		expect(submits()[0].authorization).toBe(`Bearer ${API_KEY}`);
+		expect(submits()[0].body).toEqual({ model: 'provider-2/veo-fast', prompt: 'a red fox in the snow', quality: '720p', duration: 8, ratio: '16:9' });
+	});
+
+	test('the defaults: Kling v2.1, 5 s, 1080p, 9:16', async () => {
+		const result = await run({});
+		expectNoError(result);
+		expect(submits()[0].body).toEqual({ model: 'provider-2/kling-v2.1', prompt: 'a red fox in the snow', quality: '1080p', duration: 5, ratio: '9:16' });
+		expect(result.items[0].json.model).toBe('provider-2/kling-v2.1');
+	});
+
+	test('a typed-in model id is sent as typed, within the API limits', async () => {
+		const result = await run({ model: 'other', customModel: ' provider-6/wan-2.1 ', duration: 3, resolution: '480p', aspectRatio: '4:3' });
+		expectNoError(result);
+		expect(submits()[0].body).toMatchObject({ model: 'provider-6/wan-2.1', quality: '480p', duration: 3, ratio: '4:3' });
+		expect(result.items[0].json.model).toBe('provider-6/wan-2.1');
+		await expectVideoOf(result.items[0], jobs()[0]);
+	});
+
+	test('a base URL with a trailing slash reaches the same route', async () => {
+		expectNoError(await run({}, { baseUrl: `${sandbox.urls.a4f}/` }));
+		expect(submits()[0].url).toBe('/a4f/v1/video/generations');
+	});
+
+	test('parallel items: requests overlap, outputs keep the input order, each item its own job id and video', async () => {
+		// The first item takes longest, so it finishes last.
+		const prompts = ['first [sandbox:seconds=0.8]', 'second [sandbox:seconds=0.3]', 'third [sandbox:seconds=0.5]'];
+		const result = await run({ prompt: '={{ $json.text }}' }, { items: prompts.map((text) => ({ text })) });
+		expectNoError(result);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((i) => String(i.json.revisedPrompt).split(',')[0])).toEqual(['first', 'second', 'third']);
+		expect(new Set(result.items.map((i) => i.json.jobId)).size).toBe(3);
+		for (const [index, prompt] of prompts.entries()) await expectVideoOf(result.items[index], jobOf(prompt));
+		// All three were sent before the slowest one was answered (Concurrency 4).
+		const slowest = jobOf(prompts[0]);
+		expect(submits()).toHaveLength(3);
+		for (const request of submits()) expect(request.at).toBeLessThan(slowest.finishedAt);
+	});
+
+	test('Concurrency 1 sends one request at a time', async () => {
+		const prompts = ['a', 'b', 'c'];
+		const result = await run({ prompt: '={{ $json.text }}', options: { concurrency: 1 } }, { items: prompts.map((text) => ({ text })) });
+		expectNoError(result);
+		const answered = prompts.map((p) => jobOf(p).finishedAt);
+		const sent = submits().map((r) => r.at);
+		expect(sent[1]).toBeGreaterThanOrEqual(answered[0]);
+		expect(sent[2]).toBeGreaterThanOrEqual(answered[1]);
+	});
+
+	test('Download off still stores a base64 video: A4F keeps no copy to fetch later', async () => {
+		const result = await run({ options: { download: false } });
+		expectNoError(result);
+		await expectVideoOf(result.items[0], jobs()[0]);
+	});
+
+	test('a big video (50 MB) is decoded as it arrives and stored whole', async () => {
+		const result = await run({ prompt: 'big [sandbox:size=50MB]' });
+		expectNoError(result);
+		const [job] = jobs();
+		expect(result.items[0].json.fileSize).toBe(50_000_000);
+		await expectVideoOf(result.items[0], job);
+	});
+});
+
+describe('A4F: answer variants', () => {
+	test('url instead of b64_json: the video is downloaded from the CDN without the key', async () => {
+		const result = await run({ prompt: 'fox [sandbox:answer=url]' });
+		expectNoError(result);
+		const [job] = jobs();
+		expect(result.items[0].json.videoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/videos\/.+\.mp4$/);
+		expect(result.items[0].json.revisedPrompt).toBe('fox, cinematic lighting, smooth camera motion');
+		await expectVideoOf(result.items[0], job);
+		const downloads = sandbox.requestsTo('a4f', 'download');
+		expect(downloads).toHaveLength(1);
+		expect(downloads[0].authorization).toBeUndefined();
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('a url on the API itself (/v1/videos/serve/) is fetched with the key', async () => {
+		const result = await run({ prompt: 'fox [sandbox:answer=serve]' });
+		expectNoError(result);
+		expect(result.items[0].json.videoUrl).toContain('/a4f/v1/videos/serve/');
+		await expectVideoOf(result.items[0], jobs()[0]);
+		expect(sandbox.requestsTo('a4f', 'download').map((r) => r.authorization)).toEqual([`Bearer ${API_KEY}`]);
+	});
+
+	test('url variant with Download off: the URL only', async () => {
+		const result = await run({ prompt: 'fox [sandbox:answer=url]', options: { download: false } });
+		expectNoError(result);
+		expect(result.items[0].binary).toBeUndefined();
+		expect(result.items[0].json.videoUrl).toMatch(/\.mp4$/);
+		expect(sandbox.requestsTo('a4f', 'download')).toHaveLength(0);
+	});
+
+	test.each(['wrapped', 'datauri'])('%s base64 decodes to the same bytes', async (variant) => {
+		const result = await run({ prompt: `fox [sandbox:answer=${variant}] [sandbox:size=300KB]` });
+		expectNoError(result);
+		expect(result.items[0].binary?.data.mimeType).toBe('video/mp4');
+		await expectVideoOf(result.items[0], jobs()[0]);
+	});
+});
+
+describe('A4F: invalid input is refused before any request', () => {
+	const refused = async (parameters: IDataObject, pattern: RegExp) => {
+		const result = await run(parameters);
+		expect(result.error?.message).toMatch(pattern);
+		expect(sandbox.requests).toHaveLength(0);
+		return result;
+	};
+
+	test.each(A4F_CAPABILITIES.models.map((m) => [m.value, m.fields.duration.values.length]))('%s: %d s + 1 is refused', async (model, longest) => {
+		const result = await refused({ model, duration: Number(longest) + 1 }, new RegExp(`duration: ${Number(longest) + 1} s is not available for ${model.replace(/[./]/g, '\\$&')}\\. Allowed: 1 s`));
+		expect(result.error?.description).toMatch(/no credits/);
+	});
+
+	test.each(A4F_CAPABILITIES.models.filter((m) => !m.fields.resolution.values.includes('720p')).map((m) => m.value))(
+		'%s: 720p is refused, naming 1080p',
+		async (model) => {
+			await refused({ model, resolution: '720p' }, /resolution: 720p is not available for .*Allowed: 1080p$/);
+		},
+	);
+
+	test.each([
+		[{ model: 'provider-2/kling-v2.1', resolution: '480p' }, /resolution: 480p is not available for provider-2\/kling-v2\.1\. Allowed: 720p, 1080p/],
+		[{ model: 'provider-2/kling-v2.1', aspectRatio: '21:9' }, /aspectRatio: 21:9 is not available .*Allowed: 9:16, 16:9, 1:1, 3:4, 4:3/],
+		[{ model: 'provider-2/kling-v2.1', duration: 0 }, /duration: 0 s is not available/],
+		[{ model: 'provider-2/kling-v2.1', duration: 2.5 }, /duration: 2\.5 s is not available/],
+		[{ model: 'other', customModel: 'provider-6/wan-2.1', duration: 9 }, /duration: 9 s is not available for provider-6\/wan-2\.1\. Allowed: 1 s, .*8 s/],
+		[{ model: 'other', customModel: 'provider-6/wan-2.1', resolution: '4k' }, /resolution: 4k is not available/],
+		[{ model: 'other', customModel: 'provider-2/sora-2', duration: 5 }, /duration: 5 s is not available for provider-2\/sora-2\. Allowed: 1 s, 2 s, 3 s, 4 s/],
+		[{ model: 'other', customModel: '' }, /Model ID is empty/],
+		[{ model: 'other', customModel: 'kling v2' }, /Model ID must not contain spaces/],
+		[{ model: 'other', customModel: 'kling-v2.1' }, /"kling-v2.1" is not an A4F model ID\. A4F IDs look like provider-N\/name/],
+		[{ model: '={{ "sora-2" }}' }, /"sora-2" is not an A4F model ID/],
+		[{ prompt: '   ' }, /Prompt is empty/],
+		[{ options: { requestTimeout: 0 } }, /Request Timeout must be at least 1 second/],
+	])('%j', async (parameters, pattern) => {
+		await refused(parameters as IDataObject, pattern);
+	});
+
+	test('a bad third item stops the batch before the first two are sent', async () => {
+		const result = await run(
+			{ prompt: '={{ $json.text }}', duration: '={{ $json.seconds }}' },
+			{ items: [{ text: 'a', seconds: 5 }, { text: 'b', seconds: 4 }, { text: 'c', seconds: 7 }] },
+		);
+		expect(result.error?.message).toMatch(/duration: 7 s is not available/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('A4F: errors', () => {
+	test('429 is retried and then succeeds, without a second video', async () => {
+		sandbox.fault({ provider: 'a4f', route: 'submit', status: 429, retryAfter: 0 });
+		const result = await run({});
+		expectNoError(result);
+		expect(submits()).toHaveLength(2);
+		expect(jobs()).toHaveLength(1);
+		await expectVideoOf(result.items[0], jobs()[0]);
+	});
+
+	test('a lasting 429 ends in a rate-limit message with A4F\'s words', async () => {
+		sandbox.fault({ provider: 'a4f', route: 'submit', status: 429, retryAfter: 0, times: 20 });
+		const result = await run({});
+		expect(result.error?.message).toMatch(/A4F's rate limit for your plan is reached \(HTTP 429\): Rate limit exceeded: 10 requests per minute \(RPM\).*lower Concurrency/);
+		expect(result.error?.httpCode).toBe('429');
+		expect(submits().length).toBeGreaterThan(1);
+		expect(submits().length).toBeLessThanOrEqual(6);
+	});
+
+	test('500 provider_error is not retried (a paid render is never asked twice) and names the job', async () => {
+		const result = await run({ prompt: 'fox [sandbox:fail]' });
+		expect(result.error?.message).toMatch(/A4F's video provider could not make the video \(HTTP 500\): The upstream video generation service failed/);
+		expect(result.error?.message).toMatch(/\(job [0-9a-f-]{36}\)$/);
+		expect(result.error?.context?.jobId).toMatch(UUID);
+		expect(submits()).toHaveLength(1);
+	});
+
+	test.each([
+		[403, /Your A4F plan does not include this model \(HTTP 403\): The requested model is not available on your current subscription plan \(Pro or Ultra required\)\..*Pro or Ultra plan/],
+		[408, /A4F timed out before the video was made \(HTTP 408\).*faster model/],
+		[502, /A4F's video provider could not make the video \(HTTP 502\)/],
+	])('%d is explained and not retried', async (status, pattern) => {
+		sandbox.fault({ provider: 'a4f', route: 'submit', status });
+		const result = await run({});
+		expect(result.error?.message).toMatch(pattern);
+		expect(result.error?.httpCode).toBe(String(status));
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('400 from the API shows its message', async () => {
+		// A model id the API does not know passes the node's format check and meets the API's own.
+		const result = await run({ model: 'other', customModel: 'provider-9/unknown' });
+		expect(result.error?.message).toMatch(/A4F refused the request \(HTTP 400\): Model 'provider-9\/unknown' does not exist/);
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('moderation is named as such', async () => {
+		const result = await run({ prompt: 'fox [sandbox:moderation]' });
+		expect(result.error?.message).toMatch(/A4F rejected the prompt at content moderation \(HTTP 400\): Your prompt was flagged/);
+	});
+
+	test('a wrong key: 401, and the key appears nowhere', async () => {
+		const result = await run({}, { apiKey: 'ddc-a4f-wRoNgKeY999' });
+		expect(result.error?.message).toMatch(/A4F rejected the API key \(HTTP 401\)/);
+		expect(JSON.stringify(result.error)).not.toContain('wRoNgKeY999');
+	});
+
+	test('an answer that breaks off mid-video fails with the job id, after one request', async () => {
+		const result = await run({ prompt: 'fox [sandbox:answer=truncate] [sandbox:size=2MB]' });
+		expect(result.error?.message).toMatch(/broke off/);
+		expect(result.error?.message).toMatch(/\(job [0-9a-f-]{36}\)$/);
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('no answer within the Request Timeout: a clear message, no second request', async () => {
+		const result = await run({ prompt: 'slow [sandbox:seconds=4]', options: { requestTimeout: 1 } });
+		expect(result.error?.message).toMatch(/A4F sent no answer within the Request Timeout.*raise Request Timeout/);
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('Continue On Fail: the failed item carries its error and job id, the others their videos', async () => {
+		const prompts = ['ok one', 'bad [sandbox:fail]', 'ok two'];
+		const result = await run({ prompt: '={{ $json.text }}' }, { items: prompts.map((text) => ({ text })), continueOnFail: true });
+		expectNoError(result);
+		expect(result.items).toHaveLength(3);
+		expect(result.items[1].json.error).toMatch(/HTTP 500/);
+		expect(result.items[1].json.jobId).toMatch(UUID);
+		expect(result.items[1].binary).toBeUndefined();
+		await expectVideoOf(result.items[0], jobOf(prompts[0]));
+		await expectVideoOf(result.items[2], jobOf(prompts[2]));
+	});
+
+	test('the key never appears in outputs or errors', async () => {
+		sandbox.fault({ provider: 'a4f', route: 'submit', status: 400, message: `bad key echo ${API_KEY}` });
+		const failed = await run({});
+		const ok = await run({});
+		expect(JSON.stringify([failed.error, failed.error?.description, ok.items.map((i) => i.json)])).not.toContain(API_KEY);
+	});
+});
+
+describe('A4F: credential', () => {
+	test('the credential test answers 200 for the key and 401 for another', async () => {
+		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: `${sandbox.urls.a4f}/` })).toBe(200);
+		expect(await credentialTestStatus(credentialType, { apiKey: 'nope', baseUrl: sandbox.urls.a4f })).toBe(401);
+		expect(sandbox.requestsTo('a4f', 'usage')).toHaveLength(2);
+	});
+});

@@ -1,0 +1,303 @@
+import type { IDataObject } from 'n8n-workflow';
+import { AimlApiApi } from '../../credentials/AimlApiApi.credentials';
+import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
+import { PIXVERSE_V5 } from '../../nodes/AimlApi/capabilities';
+import { credentialTestStatus } from '../helpers/n8n';
+import { expectNoError, useProviderSandbox, visibleText } from '../helpers/provider';
+
+// A key shaped like a real one, so a leak anywhere would be found by the leak test.
+const API_KEY = 'aiml_tEsT5ecReT_4f7c0d2e9b8a';
+const KLING = 'kling-video/v1.6/standard/text-to-video';
+
+const api = useProviderSandbox('aimlApi', { apiKey: API_KEY, jobDurationMs: 500 });
+const { jobs, submits, polls, downloads, expectVideoOf } = api;
+const credentialType = new AimlApiApi();
+const run = api.runner(new AimlApi(), credentialType, { prompt: 'a paper boat on a stormy sea' });
+
+describe('AI/ML API: generate', () => {
+	test('PixVerse v5 with every field: the request, the output and the bytes', async () => {
+		const result = await run({ aspectRatio: '9:16', resolution: '540p', duration: 8, style: '3d_animation', negativePrompt: '  blur, text ', seed: 42 });
+		expectNoError(result);
+		expect(result.items).toHaveLength(1);
+		const [item] = result.items;
+		const [job] = jobs();
+		expect(job.id).toMatch(/^[0-9a-f-]{36}:pixverse\/v5\/text-to-video$/);
+		expect(item.json).toMatchObject({ jobId: job.id, status: 'completed', provider: 'aimlApi', model: PIXVERSE_V5, credits: 120000 });
+		expect(item.json.videoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/videos\/.+\.mp4$/);
+		expect(item.json).toMatchObject({ mimeType: 'video/mp4', fileSize: api.sandbox.expectedVideo(job).size, fileName: item.binary?.data.fileName });
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4' });
+		expect(item.binary?.data.fileName).toMatch(/^[\w.-]+\.mp4$/);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		await expectVideoOf(result);
+		expect(submits()[0].body).toEqual({
+			model: PIXVERSE_V5,
+			prompt: 'a paper boat on a stormy sea',
+			aspect_ratio: '9:16',
+			resolution: '540p',
+			duration: 8,
+			style: '3d_animation',
+			negative_prompt: 'blur, text',
+			seed: 42,
+		});
+		expect(submits()[0].url).toBe('/aimlapi/v2/video/generations');
+		expect(polls()[0].url).toBe(`/aimlapi/v2/video/generations?generation_id=${encodeURIComponent(job.id)}`);
+	});
+
+	test('left as they are, the fields send the model defaults and no style, seed or negative prompt', async () => {
+		expectNoError(await run({}));
+		expect(submits()[0].body).toEqual({ model: PIXVERSE_V5, prompt: 'a paper boat on a stormy sea', aspect_ratio: '16:9', resolution: '720p', duration: 5 });
+	});
+
+	test('every documented variant: 201, waiting, succeeded, a short id', async () => {
+		const result = await run({ prompt: 'x [sandbox:http=201] [sandbox:pending=waiting] [sandbox:final=succeeded] [sandbox:id=short]', options: { maxWait: 20 } });
+		expectNoError(result);
+		expect(result.items[0].json).toMatchObject({ status: 'completed' });
+		expect(result.items[0].json.jobId).toMatch(/^[\w-]{21}$/);
+		await expectVideoOf(result);
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('older usage figures (tokens_used) are reported as such, not as credits', async () => {
+		const result = await run({ prompt: 'x [sandbox:usage=tokens]' });
+		expectNoError(result);
+		expect(result.items[0].json.credits).toBeUndefined();
+		expect(result.items[0].json.tokensUsed).toBe(120000);
+	});
+
+	test('download off returns the URL and the file name and size the API gives, no binary', async () => {
+		const result = await run({ options: { download: false } });
+		expectNoError(result);
+		expect(result.items[0].binary).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ fileName: 'output.mp4', fileSize: api.sandbox.expectedVideo(jobs()[0]).size });
+		expect(result.items[0].json.videoUrl).toContain('/videos/');
+		expect(downloads()).toHaveLength(0);
+	});
+
+	test('another model by its ID: the common fields plus Additional Fields', async () => {
+		const result = await run({ model: 'other', customModel: ` ${KLING} `, aspectRatio: '9:16', additionalFields: '{"duration": "10", "cfg_scale": 0.5}' });
+		expectNoError(result);
+		expect(result.items[0].json).toMatchObject({ status: 'completed', model: KLING });
+		expect(submits()[0].body).toEqual({ model: KLING, prompt: 'a paper boat on a stormy sea', aspect_ratio: '9:16', duration: '10', cfg_scale: 0.5 });
+		await expectVideoOf(result);
+	});
+
+	test('a model ID given by an expression is used as it is', async () => {
+		const result = await run({ model: '={{ "google/veo-3.1-t2v" }}' }, { baseUrl: `${api.sandbox.urls.aimlApi}/v1/` });
+		expectNoError(result);
+		expect(submits()[0].body).toEqual({ model: 'google/veo-3.1-t2v', prompt: 'a paper boat on a stormy sea' });
+	});
+
+	test('the video CDN never receives the Authorization header; the API always does', async () => {
+		expectNoError(await run({}));
+		expect(downloads()).toHaveLength(1);
+		expect(downloads()[0].authorization).toBeUndefined();
+		for (const request of [...submits(), ...polls()]) expect(request.authorization).toBe(`Bearer ${API_KEY}`);
+	});
+});
+
+describe('AI/ML API: items in parallel', () => {
+	test('items finishing out of order come back in input order, each with its own video', async () => {
+		const items = [{ p: 'one [sandbox:seconds=0.8]' }, { p: 'two [sandbox:seconds=0.3]' }, { p: 'three [sandbox:seconds=0.5]' }];
+		const result = await run({ prompt: '={{ $json.p }}' }, { items });
+		expectNoError(result);
+		expect(result.items).toHaveLength(3);
+		for (const [i, item] of result.items.entries()) {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(api.sandbox.findJob('aimlApi', item.json.jobId as string)?.request).toMatchObject({ prompt: items[i].p });
+			await expectVideoOf(result, i);
+		}
+		expect(submits()).toHaveLength(3);
+		// Figures for the closing note.
+		console.info(`AI/ML API, 3 items: ${polls().length / 3} status requests per job, ${api.sandbox.requests.length / 3} requests per job in all`);
+	});
+});
+
+describe('AI/ML API: submit and get', () => {
+	test('submit returns the job at once; get returns its status, then the video', async () => {
+		const { submitted, done } = await api.submitThenGet(run);
+		expect(submitted.items[0].json).toMatchObject({ model: PIXVERSE_V5, credits: 120000 });
+		expect(done.items[0].json).toMatchObject({ credits: 120000 });
+	});
+
+	test('get reports a failed job as its status without throwing', async () => {
+		const submitted = await run({ operation: 'submit', prompt: 'doomed [sandbox:fail]' });
+		const { jobId } = submitted.items[0].json as { jobId: string };
+		const result = await run({ operation: 'get', jobId, options: { waitForCompletion: true } });
+		expectNoError(result);
+		expect(result.items[0].json).toMatchObject({ jobId, status: 'failed', error: 'GenerationError: The video generation failed on the provider side' });
+	});
+
+	test('get with an unknown id explains the 404 with the request id', async () => {
+		const result = await run({ operation: 'get', jobId: 'no-such-generation' });
+		expect(result.error?.message).toMatch(/^AI\/ML API has no video generation with this ID \(HTTP 404\): Generation no-such-generation not found \(request id [0-9a-f-]{36}\)/);
+	});
+});
+
+describe('AI/ML API: retries', () => {
+	test('429 with Retry-After and 503 during polls are waited out', async () => {
+		// A 503 first (backoff 1 s), then two 429s asking for 0.3 s each.
+		api.sandbox.fault({ provider: 'aimlApi', route: 'poll', status: 503, times: 1 });
+		api.sandbox.fault({ provider: 'aimlApi', route: 'poll', status: 429, retryAfter: 0.3, times: 2 });
+		const result = await run({});
+		expectNoError(result);
+		expect(result.items[0].json.status).toBe('completed');
+		const times = polls().map((r) => r.at);
+		expect(times.length).toBeGreaterThanOrEqual(4);
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(900);
+		// The requests after each 429 came no sooner than Retry-After said.
+		expect(times[2] - times[1]).toBeGreaterThanOrEqual(250);
+		expect(times[3] - times[2]).toBeGreaterThanOrEqual(250);
+		expect(submits()).toHaveLength(1);
+		await expectVideoOf(result);
+	});
+
+	test('429 on submit is retried: no generation was made', async () => {
+		api.sandbox.fault({ provider: 'aimlApi', route: 'submit', status: 429, retryAfter: 0.1, times: 2 });
+		const result = await run({});
+		expectNoError(result);
+		expect(submits()).toHaveLength(3);
+		expect(jobs()).toHaveLength(1);
+	});
+
+	test('503 on submit is not retried: it may have made a paid generation', async () => {
+		api.sandbox.fault({ provider: 'aimlApi', route: 'submit', status: 503, times: 1 });
+		const result = await run({});
+		expect(submits()).toHaveLength(1);
+		expect(polls()).toHaveLength(0);
+		expect(result.error?.message).toMatch(/^AI\/ML API had a server error \(HTTP 503\): Service unavailable \(request id [0-9a-f-]{36}\)$/);
+		expect(result.error?.context?.jobId).toBeUndefined();
+	});
+
+	test('a download that fails with 502 is retried', async () => {
+		api.sandbox.fault({ provider: 'aimlApi', route: 'download', status: 502, times: 1 });
+		const result = await run({});
+		expectNoError(result);
+		expect(downloads()).toHaveLength(2);
+		await expectVideoOf(result);
+	});
+});
+
+describe('AI/ML API: failures explain themselves', () => {
+	test('a failed generation ({name, message}) gives the reason and the job id', async () => {
+		const result = await run({ prompt: 'doomed [sandbox:fail]' });
+		const [job] = jobs();
+		expect(result.error?.message).toBe(`AI/ML API could not make the video: GenerationError: The video generation failed on the provider side (job ${job.id})`);
+		expect(result.error?.description).toContain('Get operation and this Job ID');
+		expect(result.error?.context?.jobId).toBe(job.id);
+	});
+
+	test('a failed generation ({detail: [...]}, status "failed") reads as plainly', async () => {
+		const result = await run({ prompt: 'doomed [sandbox:fail] [sandbox:error=detail] [sandbox:final=failed]', options: { maxWait: 20 } });
+		const [job] = jobs();
+		expect(result.error?.message).toBe(`AI/ML API could not make the video: prompt: The video generation failed on the provider side (job ${job.id})`);
+	});
+
+	test('a moderated prompt says so in plain words', async () => {
+		const result = await run({ prompt: 'forbidden [sandbox:moderation]' });
+		expect(result.error?.message).toMatch(/^AI\/ML API rejected the prompt at content moderation: ContentModerationError: .*sensitive.* \(job [0-9a-f-]{36}:pixverse/);
+	});
+
+	test('403 is explained as out of credits, with the API\'s words and request id, before any job exists', async () => {
+		api.sandbox.fault({ provider: 'aimlApi', route: 'submit', status: 403 });
+		const result = await run({});
+		expect(result.error?.message).toMatch(/^Your AI\/ML API account is out of credits \(HTTP 403\): You've run out of credits\..* \(request id [0-9a-f-]{36}\)\. Top up at https:\/\/aimlapi\.com\/app\/billing\//);
+		expect(result.error?.httpCode).toBe('403');
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('a 400 from the API shows its message and points at the model and its fields', async () => {
+		const result = await run({ model: 'other', customModel: 'bad!model' });
+		expect(result.error?.message).toMatch(/^AI\/ML API refused the request \(HTTP 400\): Body validation error! model: Invalid model "bad!model" \(request id .*\)\. Check the model ID/);
+	});
+
+	test('Continue On Fail: the failing item carries its job id, the others arrive', async () => {
+		const items = [{ p: 'one' }, { p: 'two [sandbox:fail]' }, { p: 'three' }];
+		const result = await run({ prompt: '={{ $json.p }}' }, { items, continueOnFail: true });
+		expectNoError(result);
+		expect(result.items).toHaveLength(3);
+		await expectVideoOf(result, 0);
+		await expectVideoOf(result, 2);
+		const failed = result.items[1].json;
+		expect(failed).toMatchObject({ status: 'failed', jobId: expect.stringMatching(/:pixverse\/v5\/text-to-video$/) });
+		expect(failed.error).toContain(failed.jobId as string);
+		expect(failed.error).toContain('GenerationError');
+		expect(result.items[1].pairedItem).toEqual({ item: 1 });
+	});
+
+	test('the API key appears in no output and no error', async () => {
+		const outputs = [
+			await run({}),
+			await run({ prompt: 'x [sandbox:fail]' }),
+			await run({}, { apiKey: `${API_KEY}-wrong` }),
+			await run({ operation: 'get', jobId: 'nope' }),
+		];
+		expect(outputs[2].error?.message).toMatch(/^AI\/ML API rejected the API key \(HTTP 401\): This request requires a valid API key/);
+		for (const output of outputs) expect(visibleText(output)).not.toContain('tEsT5ecReT');
+	});
+});
+
+describe('AI/ML API: invalid input is refused before any request', () => {
+	const other = { model: 'other', customModel: KLING };
+	const cases: Array<[string, IDataObject, RegExp]> = [
+		['1080p with 8 s', { resolution: '1080p', duration: 8 }, /^Invalid parameter duration: 8 s is not available at 1080p on pixverse\/v5\/text-to-video: choose 5 s, or 720p or lower for 8 s$/],
+		['an aspect ratio PixVerse lacks', { aspectRatio: '21:9' }, /^Invalid parameter aspectRatio: 21:9 is not available for pixverse\/v5\/text-to-video\. Allowed: 16:9, 4:3, 1:1, 3:4, 9:16$/],
+		['a resolution PixVerse lacks', { resolution: '480p' }, /^Invalid parameter resolution: 480p is not available .* Allowed: 360p, 540p, 720p, 1080p$/],
+		['a duration PixVerse lacks', { duration: 10 }, /^Invalid parameter duration: 10 s is not available .* Allowed: 5 s, 8 s$/],
+		['an unknown style', { style: 'watercolor' }, /^Invalid parameter style: watercolor is not available .* Allowed: None, Anime, 3D Animation, Clay, Comic, Cyberpunk$/],
+		['a negative seed', { seed: -1 }, /^Invalid parameter seed: Seed must be 0 to 2147483647$/],
+		['a fractional seed', { seed: 1.5 }, /^Invalid parameter seed: Seed must be a whole number$/],
+		['an empty prompt', { prompt: '   ' }, /^Invalid parameter prompt: Prompt is empty/],
+		['a prompt longer than PixVerse takes', { prompt: 'x'.repeat(2049) }, /^Invalid parameter prompt: Prompt is longer than the 2048 characters pixverse\/v5\/text-to-video takes$/],
+		['Other model without an ID', { model: 'other', customModel: ' ' }, /^Invalid parameter customModel: Model ID is empty/],
+		['a model ID with spaces', { model: 'other', customModel: 'kling video' }, /^Invalid parameter customModel: Model ID must not contain spaces$/],
+		['Additional Fields that are not JSON', { ...other, additionalFields: '{"duration": 10,}' }, /^Invalid parameter additionalFields: Additional Fields is not valid JSON \(/],
+		['Additional Fields that are a list', { ...other, additionalFields: '[1, 2]' }, /^Invalid parameter additionalFields: Additional Fields must be a JSON object/],
+		['Additional Fields repeating the prompt', { ...other, additionalFields: '{"prompt": "x"}' }, /^Invalid parameter additionalFields: "prompt" comes from the Prompt field/],
+		['Additional Fields repeating a field set above', { ...other, aspectRatio: '16:9', additionalFields: '{"aspect_ratio": "1:1"}' }, /^Invalid parameter additionalFields: "aspect_ratio" is set twice, by Aspect Ratio and in Additional Fields/],
+		['a duration not listed for other models', { ...other, duration: 7 }, /^Invalid parameter duration: 7 s is not available for kling-video\/v1\.6\/standard\/text-to-video\. Allowed: Model's Default, 4 s, 5 s/],
+		['a style for another model (by expression)', { model: `={{ "${KLING}" }}`, style: 'anime' }, /^Invalid parameter style: kling-video\/v1\.6\/standard\/text-to-video does not take a style$/],
+		['an empty job id for get', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/],
+	];
+
+	test.each(cases)('%s', async (_name, parameters, message) => {
+		// Expressions bypass the UI's option lists, as a saved or generated workflow can.
+		const asExpressions = Object.fromEntries(
+			Object.entries(parameters).map(([key, value]) => [key, ['operation', 'model', 'customModel', 'additionalFields'].includes(key) ? value : `={{ ${JSON.stringify(value)} }}`]),
+		);
+		const result = await run(asExpressions);
+		expect(result.error?.message).toMatch(message);
+		expect(api.sandbox.requests).toHaveLength(0);
+	});
+
+	test('a bad third item stops the batch before the first two are paid for', async () => {
+		const items = [{ r: '720p' }, { r: '540p' }, { r: '1080p' }];
+		const result = await run({ resolution: '={{ $json.r }}', duration: 8 }, { items });
+		expect(result.error?.message).toMatch(/duration: 8 s is not available at 1080p/);
+		expect(result.error?.context?.itemIndex).toBe(2);
+		expect(api.sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('AI/ML API: credential and base URL', () => {
+	test('the credential test tells a good key from a wrong one', async () => {
+		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: api.sandbox.urls.aimlApi })).toBe(200);
+		expect(await credentialTestStatus(credentialType, { apiKey: 'wrong', baseUrl: api.sandbox.urls.aimlApi })).toBe(401);
+		// A base URL copied with /v1 (the OpenAI-compatible root) or a trailing slash means the same API.
+		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: `${api.sandbox.urls.aimlApi}/v1/` })).toBe(200);
+		expect(api.sandbox.requestsTo('aimlApi', 'account').map((r) => r.url)).toEqual(Array(3).fill('/aimlapi/v2/billing'));
+	});
+
+	test('the sandbox also serves the legacy PixVerse route, and answers 201 when asked', async () => {
+		const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
+		const legacy = `${api.sandbox.urls.aimlApi}/v2/generate/video/pixverse/generation`;
+		const created = await fetch(legacy, { method: 'POST', headers, body: JSON.stringify({ model: PIXVERSE_V5, prompt: 'x', duration: '5' }) });
+		expect(created.status).toBe(200);
+		const created201 = await fetch(legacy, { method: 'POST', headers, body: JSON.stringify({ model: PIXVERSE_V5, prompt: 'x [sandbox:http=201]' }) });
+		expect(created201.status).toBe(201);
+		const { id } = (await created.json()) as { id: string };
+		const polled = await fetch(`${legacy}?generation_id=${encodeURIComponent(id)}`, { headers });
+		expect(((await polled.json()) as { id: string }).id).toBe(id);
+		const refused = await fetch(legacy, { method: 'POST', headers, body: JSON.stringify({ model: PIXVERSE_V5, prompt: 'x', duration: 8, resolution: '1080p' }) });
+		expect(refused.status).toBe(400);
+	});
+});
