@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
 
 export class A4FApi implements ICredentialType {
 	name = 'a4fApi';
@@ -10,28 +11,11 @@ export class A4FApi implements ICredentialType {
 	documentationUrl = 'https://www.a4f.co/docs/api-reference/video-generation';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'Your A4F API key (it starts with ddc-a4f-). Video generation needs a Pro or Ultra plan.',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.a4f.co/v1',
-			description: 'The API root, with /v1. Change it only for a proxy or the local sandbox.',
-		},
+		apiKeyProperty('Your A4F API key (it starts with ddc-a4f-). Video generation needs a Pro or Ultra plan.'),
+		baseUrlProperty('https://api.a4f.co/v1', 'The API root, with /v1. Change it only for a proxy or the local sandbox.'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuthentication;
 
 	// GET /usage (plan and rate limits) needs only the key, answers 401 for a wrong one and costs nothing.
 	test: ICredentialTestRequest = {

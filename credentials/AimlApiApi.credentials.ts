@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
 
 export class AimlApiApi implements ICredentialType {
 	name = 'aimlApiApi';
@@ -10,28 +11,11 @@ export class AimlApiApi implements ICredentialType {
 	documentationUrl = 'https://docs.aimlapi.com/quickstart/setting-up';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'Create one at aimlapi.com/app/keys',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.aimlapi.com',
-			description: 'The API root. Change it only for a proxy or the local sandbox.',
-		},
+		apiKeyProperty('Create one at aimlapi.com/app/keys'),
+		baseUrlProperty('https://api.aimlapi.com'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuthentication;
 
 	// GET /v2/billing (the balance) needs only an API key, answers 401 for a wrong one and costs nothing.
 	test: ICredentialTestRequest = {

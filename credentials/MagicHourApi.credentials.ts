@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
 
 export class MagicHourApi implements ICredentialType {
 	name = 'magicHourApi';
@@ -10,28 +11,11 @@ export class MagicHourApi implements ICredentialType {
 	documentationUrl = 'https://docs.magichour.ai/api-reference';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'Create one in the Magic Hour Developer Hub (it starts with mhk_)',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.magichour.ai',
-			description: 'The API root. Change it only for a proxy or the local sandbox.',
-		},
+		apiKeyProperty('Create one in the Magic Hour Developer Hub (it starts with mhk_)'),
+		baseUrlProperty('https://api.magichour.ai'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuthentication;
 
 	// GET /v1/account answers 200 for a good key and 401 for a wrong one, and costs nothing.
 	test: ICredentialTestRequest = {

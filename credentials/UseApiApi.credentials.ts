@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
 
 export class UseApiApi implements ICredentialType {
 	name = 'useApiApi';
@@ -10,28 +11,11 @@ export class UseApiApi implements ICredentialType {
 	documentationUrl = 'https://useapi.net/docs/start-here/setup-useapi';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Token',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'Your useapi.net API token, the whole string including its "user:" prefix (useapi.net → Account)',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.useapi.net',
-			description: 'The API root. Change it only for a proxy or the local sandbox.',
-		},
+		apiKeyProperty('Your useapi.net API token, the whole string including its "user:" prefix (useapi.net → Account)', 'API Token'),
+		baseUrlProperty('https://api.useapi.net'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuthentication;
 
 	// GET /v1/kling/accounts lists the linked Kling accounts and costs nothing: 200 for a good token, 401
 	// for a wrong one, 404 when the token is good but no Kling account is linked yet.

@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
 
 export class VideoGenerationApi implements ICredentialType {
 	name = 'videoGenerationApi';
@@ -10,30 +11,11 @@ export class VideoGenerationApi implements ICredentialType {
 	documentationUrl = 'https://docs.newapi.pro/en/docs/api/ai-model/videos/createvideogeneration';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: "The gateway's API key or token (often starts with sk-), sent as a Bearer token",
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. https://gateway.example.com',
-			description: "The gateway's root URL. /v1/... paths are added to it; a URL ending in /v1 works too.",
-		},
+		apiKeyProperty("The gateway's API key or token (often starts with sk-), sent as a Bearer token"),
+		baseUrlProperty('', "The gateway's root URL. /v1/... paths are added to it; a URL ending in /v1 works too."),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuthentication;
 
 	// GET /v1/models costs nothing and needs the key. Not every gateway serves it: a 404 says so.
 	test: ICredentialTestRequest = {

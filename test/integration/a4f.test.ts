@@ -23,7 +23,10 @@ beforeEach(() => sandbox.reset());
 const node = new A4F();
 const credentialType = new A4FApi();
 
-function run(parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; apiKey?: string; baseUrl?: string } = {}) {
+function run(
+	parameters: IDataObject,
+	extra: { items?: IDataObject[]; continueOnFail?: boolean; apiKey?: string; baseUrl?: string; abortSignal?: AbortSignal } = {},
+) {
 	return runNode({
 		nodeType: node,
 		credentialType,
@@ -31,6 +34,7 @@ function run(parameters: IDataObject, extra: { items?: IDataObject[]; continueOn
 		parameters: { operation: 'generate', prompt: 'a red fox in the snow', ...parameters },
 		items: extra.items,
 		continueOnFail: extra.continueOnFail,
+		abortSignal: extra.abortSignal,
 	});
 }
 
@@ -288,6 +292,27 @@ describe('A4F: errors', () => {
 		const result = await run({ prompt: 'slow [sandbox:seconds=4]', options: { requestTimeout: 1 } });
 		expect(result.error?.message).toMatch(/A4F sent no answer within the Request Timeout.*raise Request Timeout/);
 		expect(submits()).toHaveLength(1);
+	});
+
+	test('canceling the execution while A4F renders ends the wait at once, naming the job', async () => {
+		const controller = new AbortController();
+		const started = Date.now();
+		setTimeout(() => controller.abort(), 300);
+		const result = await run({ prompt: 'slow [sandbox:seconds=10]' }, { abortSignal: controller.signal });
+		expect(result.error?.message).toMatch(/^Canceled while waiting for A4F job [0-9a-f-]{36}$/);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(submits()).toHaveLength(1);
+	});
+
+	test('canceling while the video arrives stops reading it', async () => {
+		const controller = new AbortController();
+		const started = Date.now();
+		// 2 GB would take far longer than the test: the cancel must cut it short.
+		const running = run({ prompt: 'huge [sandbox:size=2GB]' }, { abortSignal: controller.signal });
+		setTimeout(() => controller.abort(), JOB_MS + 700);
+		const result = await running;
+		expect(result.error?.message).toMatch(/Cancel/);
+		expect(Date.now() - started).toBeLessThan(15_000);
 	});
 
 	test('Continue On Fail: the failed item carries its error and job id, the others their videos', async () => {

@@ -1,0 +1,131 @@
+'use strict';
+// The benchmark's workflows and credentials, generated. Every workflow ends in a node named "Video"
+// (ours or n8n's OpenAI node); n8n's run data of that node gives the figures. Prompts carry the
+// execution id and item index, so the sandbox's jobs can be traced to the execution that made them.
+const runtime = require('../scripts/n8n-runtime');
+
+const VIDEO_NODE = 'Video';
+const PACKAGE = 'n8n-nodes-text-to-video';
+
+const credentialId = (type) => runtime.CREDENTIALS.find((c) => c.type === type).id;
+const modelId = (value) => ({ __rl: true, mode: 'id', value });
+
+/**
+ * What is measured: our nodes (default settings but for the parameters a workflow must set) and the
+ * anchor, n8n's own OpenAI node (resource Video, operation Generate), on the same gateway route.
+ * `sandbox`: the sandbox provider whose requests the subject makes.
+ */
+const SUBJECTS = {
+	videoGeneration: {
+		label: 'Video Generation API (Videos API style)',
+		sandbox: 'videoGeneration',
+		node: { type: `${PACKAGE}.videoGeneration`, typeVersion: 1 },
+		credential: 'videoGenerationApi',
+		parameters: { operation: 'generate', apiStyle: 'videos', model: modelId('sora-2'), duration: 4 },
+	},
+	videoGenerationTask: {
+		label: 'Video Generation API (Task API style)',
+		sandbox: 'videoGeneration',
+		node: { type: `${PACKAGE}.videoGeneration`, typeVersion: 1 },
+		credential: 'videoGenerationApi',
+		parameters: { operation: 'generate', apiStyle: 'videoGenerations', model: modelId('kling-v2-5-turbo') },
+	},
+	magicHour: {
+		label: 'Magic Hour',
+		sandbox: 'magicHour',
+		node: { type: `${PACKAGE}.magicHour`, typeVersion: 1 },
+		credential: 'magicHourApi',
+		parameters: { operation: 'generate' },
+	},
+	a4f: {
+		label: 'A4F (base64 in JSON)',
+		sandbox: 'a4f',
+		node: { type: `${PACKAGE}.a4f`, typeVersion: 1 },
+		credential: 'a4fApi',
+		parameters: { operation: 'generate' },
+	},
+	aimlApi: {
+		label: 'AI/ML API',
+		sandbox: 'aimlApi',
+		node: { type: `${PACKAGE}.aimlApi`, typeVersion: 1 },
+		credential: 'aimlApiApi',
+		parameters: { operation: 'generate' },
+	},
+	useApiKling: {
+		label: 'Kling (useapi.net)',
+		sandbox: 'useApiKling',
+		node: { type: `${PACKAGE}.useApiKling`, typeVersion: 1 },
+		credential: 'useApiApi',
+		parameters: { operation: 'generate', model: 'kling-v2-5' },
+	},
+	anchor: {
+		label: "n8n's OpenAI node (Video → Generate)",
+		sandbox: 'videoGeneration',
+		node: { type: '@n8n/n8n-nodes-langchain.openAi', typeVersion: 2.3 },
+		credential: 'openAiApi',
+		parameters: { resource: 'video', operation: 'generate', modelId: modelId('sora-2'), seconds: 4, size: '1280x720', options: {} },
+	},
+};
+
+const ANCHOR_CREDENTIAL_ID = 'openAiSandbox';
+
+/** Our credentials pointing at the sandbox, and the anchor's OpenAI credential with the gateway as its Base URL. */
+function credentials(sandbox) {
+	const ours = runtime.credentialsFor({ urls: sandbox.urls, apiKey: sandbox.apiKey });
+	const anchor = {
+		id: ANCHOR_CREDENTIAL_ID,
+		name: 'OpenAI (sandbox gateway)',
+		type: 'openAiApi',
+		data: { apiKey: sandbox.apiKey, organizationId: '', url: `${sandbox.urls.videoGeneration}/v1`, header: false },
+	};
+	return [...ours, anchor];
+}
+
+/** The prompt: sandbox directives, then the execution and item, which name the job in the sandbox's log. */
+function prompt({ seconds, size }) {
+	const directives = `[sandbox:seconds=${seconds}]${size ? `[sandbox:size=${size}]` : ''}`;
+	return `={{ "a red fox running through fresh snow ${directives} run " + $execution.id + " item " + $itemIndex }}`;
+}
+
+function videoNode(subjectName, { seconds, size, options }) {
+	const subject = SUBJECTS[subjectName];
+	const parameters = { ...subject.parameters, prompt: prompt({ seconds, size }) };
+	if (options) parameters.options = { ...parameters.options, ...options };
+	const id = subject.credential === 'openAiApi' ? ANCHOR_CREDENTIAL_ID : credentialId(subject.credential);
+	return {
+		id: 'video',
+		name: VIDEO_NODE,
+		...subject.node,
+		position: [440, 0],
+		parameters,
+		credentials: { [subject.credential]: { id, name: subject.credential } },
+	};
+}
+
+const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
+const START = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/** Manual Trigger → Code node making `items` items → the video node. */
+function batchWorkflow(id, subjectName, items, { seconds, options }) {
+	const code = {
+		id: 'items',
+		name: 'Items',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [220, 0],
+		parameters: { jsCode: `return Array.from({ length: ${items} }, (_, i) => ({ json: { i } }));` },
+	};
+	return {
+		id,
+		name: `bench ${id}`,
+		nodes: [START, code, videoNode(subjectName, { seconds, options })],
+		connections: { ...link('Start', 'Items'), ...link('Items', VIDEO_NODE) },
+	};
+}
+
+/** Manual Trigger → the video node (one item). */
+function singleWorkflow(id, subjectName, { seconds, size, options }) {
+	return { id, name: `bench ${id}`, nodes: [START, videoNode(subjectName, { seconds, size, options })], connections: link('Start', VIDEO_NODE) };
+}
+
+module.exports = { SUBJECTS, VIDEO_NODE, credentials, batchWorkflow, singleWorkflow };
