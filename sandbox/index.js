@@ -9,6 +9,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { videoStream, videoSha256, videoSize } = require('./video');
 const { sendJson } = require('./http');
+const { parseDirectives } = require('./directives');
 
 const SANDBOX_API_KEY = 'sandbox-key';
 const DEFAULT_JOB_MS = 1500;
@@ -20,29 +21,6 @@ const PROVIDERS = fs
 	.filter((file) => file.endsWith('.js'))
 	.sort()
 	.map((file) => require(path.join(__dirname, 'providers', file)));
-
-/**
- * Prompt directives let a workflow ask the sandbox for a behaviour without any control call:
- * `[sandbox:fail]`, `[sandbox:moderation]`, `[sandbox:seconds=2.5]`, `[sandbox:size=300MB]`.
- */
-function parseDirectives(prompt) {
-	const directives = {};
-	for (const match of String(prompt ?? '').matchAll(/\[sandbox:([a-z]+)(?:=([^\]]+))?\]/gi)) {
-		const key = match[1].toLowerCase();
-		const value = match[2];
-		if (key === 'fail' || key === 'moderation') directives.outcome = key === 'fail' ? 'failed' : 'moderated';
-		if (key === 'seconds') directives.durationMs = Number(value) * 1000;
-		if (key === 'size') directives.videoBytes = parseSize(value);
-	}
-	return directives;
-}
-
-function parseSize(text) {
-	const match = /^([\d.]+)\s*(b|kb|mb|gb)?$/i.exec(String(text).trim());
-	if (!match) return undefined;
-	const unit = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }[(match[2] || 'b').toLowerCase()];
-	return Math.round(Number(match[1]) * unit);
-}
 
 function readBody(req) {
 	return new Promise((resolve, reject) => {

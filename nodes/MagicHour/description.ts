@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { fieldProperties, modelOptions, modelsWhere } from '../shared/capabilities';
-import { JOB_OPERATIONS, jobIdProperty, operationProperty, promptProperty } from '../shared/description';
+import { fieldProperties, modelsWhere } from '../shared/capabilities';
+import { JOB_OPERATIONS, jobIdProperty, modelProperty, operationProperty, promptProperty } from '../shared/description';
 import { optionsProperty } from '../shared/options';
 import { MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH } from './capabilities';
 
@@ -10,15 +10,7 @@ const audioIs = (mode: string) => modelsWhere(TABLE, (m) => m.traits?.audio === 
 
 export const magicHourProperties: INodeProperties[] = [
 	operationProperty(['generate', 'submit', 'get']),
-	{
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: modelOptions(TABLE),
-		default: TABLE.defaultModel,
-		description: 'The model that renders the video. Durations, aspect ratios and resolutions follow it.',
-		displayOptions: { show: { operation: JOB_OPERATIONS } },
-	},
+	modelProperty(TABLE, 'The model that renders the video. Durations, aspect ratios and resolutions follow it.'),
 	promptProperty(MAX_PROMPT_LENGTH),
 	...TABLE.fields.flatMap((field) => fieldProperties(TABLE, field, JOB_OPERATIONS)),
 	{

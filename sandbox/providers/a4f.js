@@ -17,6 +17,7 @@
 // provider_error after the render time), [sandbox:moderation] (400 after the render time).
 const { Readable } = require('node:stream');
 const { sendJson, parseJson } = require('../http');
+const { directiveValue } = require('../directives');
 const { videoChunks } = require('../video');
 
 // Model table of seed 001 (max duration, qualities); provider-6/wan-2.1 is the older page's example
@@ -160,7 +161,7 @@ async function handle(sandbox, { req, res, path, body }) {
 	if (problem) return sendJson(res, 400, errorBody(400, problem[0], { code: problem[1], param: problem[2] }));
 	// A4F has no job id; the sandbox keeps one to know the video a client must end up with.
 	const job = sandbox.createJob('a4f', { prompt: request.prompt, request });
-	const variant = /\[sandbox:answer=([a-z0-9]+)\]/i.exec(request.prompt)?.[1]?.toLowerCase() ?? 'b64';
+	const variant = directiveValue(request.prompt, 'answer') ?? 'b64';
 	sandbox.whenFinished(job, () => answer(sandbox, res, job, variant));
 }
 

@@ -14,6 +14,7 @@
 //   [sandbox:usage=tokens]     `meta.usage.tokens_used` instead of `credits_used`
 const crypto = require('node:crypto');
 const { sendJson, parseJson } = require('../http');
+const { directiveValues } = require('../directives');
 
 const PIXVERSE = 'pixverse/v5/text-to-video';
 const PIXVERSE_FIELDS = {
@@ -46,13 +47,6 @@ const envelope = (path) => (status, message) => ({
 	statusCode: status,
 	timestamp: new Date().toISOString(),
 });
-
-/** The provider's own `[sandbox:key=value]` directives (index.js reads the shared ones). */
-function variants(prompt) {
-	const out = {};
-	for (const match of String(prompt ?? '').matchAll(/\[sandbox:([a-z]+)=([^\]]+)\]/gi)) out[match[1].toLowerCase()] = match[2].trim().toLowerCase();
-	return out;
-}
 
 function validate(body) {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return 'Body validation error! Expected object';
@@ -122,7 +116,7 @@ async function handle(sandbox, { req, res, url, path, body }) {
 		const problem = request === null ? 'Body validation error! Invalid JSON' : validate(request);
 		if (problem) return sendJson(res, 400, errorBody(400, problem));
 		if (legacy && request.model !== PIXVERSE) return sendJson(res, 400, errorBody(400, `Body validation error! model: Expected '${PIXVERSE}'`));
-		const v = variants(request.prompt);
+		const v = directiveValues(request.prompt);
 		const id = v.id === 'short' ? crypto.randomBytes(16).toString('base64url').slice(0, 21) : `${crypto.randomUUID()}:${request.model}`;
 		const job = sandbox.createJob('aimlApi', { id, prompt: request.prompt, request });
 		job.variants = v;

@@ -23,6 +23,7 @@
 //   - Faults (sandbox.fault) by route: submit, poll, assets, accounts. A 500 fault carries Kling's
 //     generic `message` ("Service busy") whatever its `error` says, as the real API does.
 const { sendJson, parseJson, parseMultipart } = require('../http');
+const { directiveValue } = require('../directives');
 
 const PROVIDER = 'useApiKling';
 const DEFAULT_ACCOUNT = 'kling@example.com';
@@ -66,12 +67,6 @@ function stateOf(sandbox) {
 		STATES.set(sandbox, state);
 	}
 	return state;
-}
-
-/** `[sandbox:key=value]` pairs of this module (index.js reads the shared directives). */
-function directive(prompt, key) {
-	const match = new RegExp(`\\[sandbox:${key}=([^\\]]+)\\]`, 'i').exec(String(prompt ?? ''));
-	return match ? match[1].trim().toLowerCase() : undefined;
 }
 
 /** JSON or multipart/form-data (both allowed); form values arrive as text. */
@@ -244,7 +239,7 @@ function scheduleCallbacks(sandbox, job) {
 function submit(sandbox, res, request) {
 	const problem = validate(request);
 	if (problem) return sendJson(res, 400, errorBody(400, problem));
-	const moderation = directive(request.prompt, 'moderation');
+	const moderation = directiveValue(request.prompt, 'moderation');
 	const prompt = request.prompt ?? Object.keys(request).filter((k) => /^shot_\d+_prompt$/.test(k)).map((k) => request[k]).join(' ');
 	// Kling's usual moderation verdict comes at once, as a 500, and no task is made.
 	if (/\[sandbox:moderation\]/i.test(prompt)) return sendJson(res, 500, errorBody(500, MODERATION_ERROR));
@@ -259,7 +254,7 @@ function submit(sandbox, res, request) {
 		workId: taskId + 500000000,
 		account: picked.account.email,
 		moderation,
-		shape: { id: directive(prompt, 'id'), shape: directive(prompt, 'shape') },
+		shape: { id: directiveValue(prompt, 'id'), shape: directiveValue(prompt, 'shape') },
 	});
 	if (request.replyUrl) scheduleCallbacks(sandbox, job);
 	return sendJson(res, 200, {

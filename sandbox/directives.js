@@ -1,0 +1,35 @@
+'use strict';
+
+/**
+ * Prompt directives let a workflow ask the sandbox for a behaviour without any control call:
+ * `[sandbox:fail]`, `[sandbox:moderation]`, `[sandbox:seconds=2.5]`, `[sandbox:size=300MB]`.
+ */
+function parseDirectives(prompt) {
+	const directives = {};
+	for (const match of String(prompt ?? '').matchAll(/\[sandbox:([a-z]+)(?:=([^\]]+))?\]/gi)) {
+		const key = match[1].toLowerCase();
+		const value = match[2];
+		if (key === 'fail' || key === 'moderation') directives.outcome = key === 'fail' ? 'failed' : 'moderated';
+		if (key === 'seconds') directives.durationMs = Number(value) * 1000;
+		if (key === 'size') directives.videoBytes = parseSize(value);
+	}
+	return directives;
+}
+
+function parseSize(text) {
+	const match = /^([\d.]+)\s*(b|kb|mb|gb)?$/i.exec(String(text).trim());
+	if (!match) return undefined;
+	const unit = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }[(match[2] || 'b').toLowerCase()];
+	return Math.round(Number(match[1]) * unit);
+}
+
+/** Every `[sandbox:key=value]` directive of a prompt (providers' own variants), values lowercased. */
+function directiveValues(prompt) {
+	const values = {};
+	for (const match of String(prompt ?? '').matchAll(/\[sandbox:([a-z]+)=([^\]]+)\]/gi)) values[match[1].toLowerCase()] = match[2].trim().toLowerCase();
+	return values;
+}
+
+const directiveValue = (prompt, key) => directiveValues(prompt)[key];
+
+module.exports = { parseDirectives, parseSize, directiveValues, directiveValue };

@@ -1,0 +1,343 @@
+/**
+ * The A4F, AI/ML API, Kling (useapi.net) and Video Generation API nodes (the latter in both API
+ * styles) inside real n8n (each pinned version), loaded from dist/ as an installed community package,
+ * talking to the sandbox over HTTP, their videos written by n8n's own Read/Write Files node.
+ *
+ * Each n8n process start costs seconds, so each node gets ONE workflow, run once with `n8n execute`:
+ * from one Manual Trigger, branches that n8n runs one after the other, top to bottom (execution order
+ * v1, depth first):
+ *
+ *   y=0    Generate Items → <node> generate → Write Generated
+ *   y=200  Batch Items (3, the middle one fails) → <node> with Continue On Fail → Write Batch
+ *   y=400  Submit Items → <node> submit → <node> get (Wait for Completion) → Write Fetched   (not A4F)
+ *   y=600  Failing Items → <node> generate, a job that fails → Write Failing (never reached)
+ *
+ * The last branch stops the run with the node's error; `n8n execute --rawOutput` still prints the whole
+ * run, so the other branches' outputs are there too. The tests assert that everything else ran before
+ * the failure, so no check is vacuous.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startSandbox, SANDBOX_API_KEY, type Sandbox, type SandboxJob, type SandboxRequest } from '../helpers/sandbox';
+import {
+	BUILTIN,
+	credentialsFor,
+	describeEachN8n,
+	N8nInstance,
+	sha256File,
+	writeFileNode,
+	type ExecutionResult,
+	type Item,
+	type WorkflowSpec,
+} from './harness';
+
+interface NodeUnderTest {
+	/** Test title and workflow id. */
+	label: string;
+	workflowId: string;
+	/** The node's `name` (node-contract.md) and its credential type. */
+	node: string;
+	credential: string;
+	/** The sandbox provider module that plays its API (sandbox/providers/<provider>.js). */
+	provider: string;
+	parameters: Record<string, unknown>;
+	options: Record<string, unknown>;
+	/** Whether the node has `submit` and `get` (A4F is generate-only). */
+	submitGet: boolean;
+	/** Whether `json.jobId` is the API's own id (A4F has none: the node makes one). */
+	apiJobId: boolean;
+	/** The reason the sandbox gives for a `[sandbox:fail]` job, as provider-contracts.md has it. */
+	failureReason: string;
+}
+
+const POLL = { pollInterval: 0.2 };
+const videoGeneration = (apiStyle: string, workflowId: string): NodeUnderTest => ({
+	label: `Video Generation API (${apiStyle})`,
+	workflowId,
+	node: 'videoGeneration',
+	credential: 'videoGenerationApi',
+	provider: 'videoGeneration',
+	parameters: { apiStyle, model: { __rl: true, mode: 'id', value: 'kling-v2-5-turbo' } },
+	options: POLL,
+	submitGet: true,
+	apiJobId: true,
+	failureReason: 'upstream task failed: the render did not finish in time',
+});
+
+const NODES: NodeUnderTest[] = [
+	{
+		label: 'A4F',
+		workflowId: 'e2eA4f',
+		node: 'a4f',
+		credential: 'a4fApi',
+		provider: 'a4f',
+		parameters: { model: 'provider-2/kling-v2.1', duration: 5, resolution: '720p', aspectRatio: '16:9' },
+		options: {},
+		submitGet: false,
+		apiJobId: false,
+		failureReason: 'The upstream video generation service failed to produce the video',
+	},
+	{
+		label: 'AI/ML API',
+		workflowId: 'e2eAimlApi',
+		node: 'aimlApi',
+		credential: 'aimlApiApi',
+		provider: 'aimlApi',
+		parameters: { model: 'pixverse/v5/text-to-video', aspectRatio: '16:9', resolution: '720p', duration: 5 },
+		options: POLL,
+		submitGet: true,
+		apiJobId: true,
+		failureReason: 'GenerationError: The video generation failed on the provider side',
+	},
+	{
+		label: 'Kling (useapi.net)',
+		workflowId: 'e2eUseApiKling',
+		node: 'useApiKling',
+		credential: 'useApiApi',
+		provider: 'useApiKling',
+		parameters: { model: 'kling-v2-5', duration: 5, aspectRatio: '16:9' },
+		options: POLL,
+		submitGet: true,
+		apiJobId: true,
+		failureReason: 'Generation failed: internal error (task 50)',
+	},
+	videoGeneration('videoGenerations', 'e2eVideoGenTasks'),
+	videoGeneration('videos', 'e2eVideoGenVideos'),
+];
+
+/** The prompts of each branch; the label keeps them apart across nodes sharing a provider. */
+function prompts(spec: NodeUnderTest) {
+	const p = (text: string) => `${spec.label}: ${text}`;
+	return {
+		generate: [p('a red fox in the snow'), p('a paper boat on a river')],
+		batch: [p('batch one'), p('batch two [sandbox:fail]'), p('batch three')],
+		submit: [p('clouds over a ridge')],
+		failing: [p('doomed [sandbox:fail]')],
+	};
+}
+
+const BRANCHES = { generate: 0, batch: 200, submit: 400, failing: 600 } as const;
+
+/** The file name the node gives a video: its job id made file-safe, plus the extension. */
+const videoFileName = (jobId: string) => `${jobId.replace(/[^\w.-]+/g, '_')}.mp4`;
+
+function workflowFor(spec: NodeUnderTest): WorkflowSpec {
+	const credentials = { [spec.credential]: { id: `${spec.credential}E2e`, name: `${spec.label} (sandbox)` } };
+	const at = (x: number, y: number) => ({ position: [x, y] });
+	const items = (name: string, list: string[], y: number) => ({
+		id: name.replace(/\W+/g, '-').toLowerCase(),
+		name,
+		...BUILTIN.code,
+		...at(220, y),
+		parameters: { jsCode: `return ${JSON.stringify(list.map((prompt) => ({ json: { prompt } })))};` },
+	});
+	const ours = (name: string, parameters: Record<string, unknown>, x: number, y: number, extra: Record<string, unknown> = {}) => ({
+		id: name.replace(/\W+/g, '-').toLowerCase(),
+		name,
+		type: `n8n-nodes-text-to-video.${spec.node}`,
+		typeVersion: 1,
+		...at(x, y),
+		parameters,
+		credentials,
+		...extra,
+	});
+	const job = (operation: string) => ({ operation, ...spec.parameters, prompt: '={{ $json.prompt }}', options: spec.options });
+	const write = (name: string, x: number, y: number, extra: Record<string, unknown> = {}) => ({
+		...writeFileNode(name, '{{ $json.fileName }}'),
+		...at(x, y),
+		...extra,
+	});
+	const continueOnFail = { onError: 'continueRegularOutput' };
+	const p = prompts(spec);
+
+	const nodes: Array<Record<string, unknown>> = [
+		{ id: 'start', name: 'Start', ...BUILTIN.manualTrigger, ...at(0, 300), parameters: {} },
+		items('Generate Items', p.generate, BRANCHES.generate),
+		ours('Generate', job('generate'), 440, BRANCHES.generate),
+		write('Write Generated', 660, BRANCHES.generate),
+		items('Batch Items', p.batch, BRANCHES.batch),
+		ours('Batch', job('generate'), 440, BRANCHES.batch, continueOnFail),
+		write('Write Batch', 660, BRANCHES.batch, continueOnFail),
+		items('Failing Items', p.failing, BRANCHES.failing),
+		ours('Failing', job('generate'), 440, BRANCHES.failing),
+		write('Write Failing', 660, BRANCHES.failing),
+	];
+	const links: Array<[string, string]> = [
+		['Start', 'Generate Items'],
+		['Generate Items', 'Generate'],
+		['Generate', 'Write Generated'],
+		['Start', 'Batch Items'],
+		['Batch Items', 'Batch'],
+		['Batch', 'Write Batch'],
+		['Start', 'Failing Items'],
+		['Failing Items', 'Failing'],
+		['Failing', 'Write Failing'],
+	];
+	if (spec.submitGet) {
+		nodes.push(
+			items('Submit Items', p.submit, BRANCHES.submit),
+			ours('Submit', job('submit'), 440, BRANCHES.submit),
+			ours(
+				'Get',
+				{ operation: 'get', ...('apiStyle' in spec.parameters ? { apiStyle: spec.parameters.apiStyle } : {}), jobId: '={{ $json.jobId }}', options: { ...spec.options, waitForCompletion: true } },
+				660,
+				BRANCHES.submit,
+			),
+			write('Write Fetched', 880, BRANCHES.submit),
+		);
+		links.push(['Start', 'Submit Items'], ['Submit Items', 'Submit'], ['Submit', 'Get'], ['Get', 'Write Fetched']);
+	}
+	const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> = {};
+	for (const [from, to] of links) {
+		connections[from] ??= { main: [[]] };
+		connections[from].main[0].push({ node: to, type: 'main', index: 0 });
+	}
+	return { id: spec.workflowId, name: `e2e: ${spec.label}`, nodes, connections };
+}
+
+describeEachN8n('Provider nodes in real n8n', (version, install) => {
+	let sandbox: Sandbox;
+	let n8n: N8nInstance;
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({ jobDurationMs: 600 });
+		n8n = await N8nInstance.create(install);
+		// The workflows name their own credential ids; the sandbox credentials get those ids here.
+		const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY }).map((c) => ({ ...c, id: `${c.type}E2e` }));
+		const missing = NODES.filter((spec) => !credentials.some((c) => c.type === spec.credential)).map((spec) => spec.credential);
+		if (missing.length) throw new Error(`the built package declares no credential type ${missing.join(', ')}`);
+		await n8n.importCredentials(credentials);
+		await n8n.importWorkflows(NODES.map(workflowFor));
+	}, 5 * 60_000);
+
+	afterAll(async () => {
+		await sandbox?.close();
+		n8n?.dispose();
+	});
+
+	describe.each(NODES.map((spec) => [spec.label, spec] as const))('%s', (_label, spec) => {
+		let result: ExecutionResult;
+		const p = prompts(spec);
+
+		beforeAll(async () => {
+			sandbox.reset();
+			const startedAt = Date.now();
+			result = await n8n.execute(spec.workflowId);
+			const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+			const routes = (prompt: string) => requestsFor(prompt).map((r) => r.route);
+			console.info(`[e2e] n8n ${version}, ${spec.label}: one \`n8n execute\` of ${result.executedNodes.length} nodes took ${seconds} s; requests for one generated video: ${routes(p.generate[0]).join(', ')}`);
+		}, 5 * 60_000);
+
+		const jobs = (): SandboxJob[] => [...sandbox.jobs.values()].filter((job) => (job as SandboxJob & { provider: string }).provider === spec.provider);
+		const jobOf = (prompt: string): SandboxJob => {
+			const found = jobs().filter((job) => (job as SandboxJob & { prompt: string }).prompt === prompt);
+			if (found.length !== 1) throw new Error(`the sandbox has ${found.length} ${spec.provider} jobs for "${prompt}", expected 1\n${result.describe()}`);
+			return found[0];
+		};
+		/** Every request of a prompt's job: its submit (by body), then its polls and downloads (by id or URL). */
+		const requestsFor = (prompt: string): SandboxRequest[] => {
+			const job = jobOf(prompt);
+			return sandbox
+				.requestsTo(spec.provider)
+				.filter((r) => (r.body as { prompt?: string } | undefined)?.prompt === prompt || r.url.includes(job.id) || r.url.includes(job.videoId));
+		};
+		const submitsOf = (prompt: string) => sandbox.requestsTo(spec.provider, 'submit').filter((r) => (r.body as { prompt?: string } | undefined)?.prompt === prompt);
+
+		function expectSucceededUpTo(node: string) {
+			if (!result.executedNodes.includes(node)) throw new Error(`"${node}" did not run on n8n ${version}: ${result.describe()}`);
+			const run = result.nodeRun(node);
+			if (run.error) throw new Error(`"${node}" failed on n8n ${version}: ${run.error.message}\n${result.describe()}`);
+		}
+
+		/** The node's item for `prompt`: a finished video whose binary is named after the job. */
+		function expectVideoItem(item: Item, prompt: string, index: number) {
+			const job = jobOf(prompt);
+			expect(item.json).toMatchObject({ status: 'completed', provider: spec.provider, jobId: expect.any(String) });
+			if (spec.apiJobId) expect(item.json.jobId).toBe(job.id);
+			expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: videoFileName(item.json.jobId), fileExtension: 'mp4' });
+			expect(item.pairedItem).toEqual({ item: index });
+		}
+
+		/** The file the Read/Write Files node wrote for `prompt` holds the bytes the sandbox served. */
+		async function expectWrittenVideo(item: Item, prompt: string) {
+			const file = path.resolve(n8n.userFolder, item.json.fileName);
+			expect(file.startsWith(n8n.filesDir + path.sep)).toBe(true);
+			const expected = sandbox.expectedVideo(jobOf(prompt));
+			expect(fs.statSync(file).size).toBe(expected.size);
+			expect(await sha256File(file)).toBe(expected.sha256);
+		}
+
+		test('generate → Read/Write Files: the written MP4 is the video the API served', async () => {
+			expectSucceededUpTo('Write Generated');
+			const videos = result.items('Generate');
+			expect(videos).toHaveLength(p.generate.length);
+			videos.forEach((item, index) => expectVideoItem(item, p.generate[index], index));
+			const written = result.items('Write Generated');
+			expect(written.map((item) => item.json.jobId)).toEqual(videos.map((item) => item.json.jobId));
+			for (const [index, item] of written.entries()) await expectWrittenVideo(item, p.generate[index]);
+			// The imported credential's key (encrypted by n8n, decrypted at run time) went to the API on
+			// every call; the video CDN, another origin, never saw it.
+			for (const prompt of p.generate) {
+				expect(submitsOf(prompt)).toHaveLength(1);
+				for (const request of requestsFor(prompt)) {
+					expect(request.authorization).toBe(request.url.startsWith('/videos/') ? undefined : `Bearer ${SANDBOX_API_KEY}`);
+				}
+			}
+		});
+
+		test('Continue On Fail: one of three items fails with its reason and job id, two videos arrive', async () => {
+			expectSucceededUpTo('Write Batch');
+			const out = result.items('Batch');
+			expect(out).toHaveLength(3);
+			expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			expectVideoItem(out[0], p.batch[0], 0);
+			expectVideoItem(out[2], p.batch[2], 2);
+			const failed = out[1].json;
+			expect(failed.jobId).toEqual(expect.any(String));
+			if (spec.apiJobId) expect(failed.jobId).toBe(jobOf(p.batch[1]).id);
+			expect(failed.error).toContain(spec.failureReason);
+			expect(failed.error).toContain(failed.jobId);
+			expect(out[1].binary).toBeUndefined();
+			const written = result.items('Write Batch').filter((item) => item.json.fileName);
+			expect(written.map((item) => item.json.jobId)).toEqual([out[0].json.jobId, out[2].json.jobId]);
+			await expectWrittenVideo(written[0], p.batch[0]);
+			await expectWrittenVideo(written[1], p.batch[2]);
+			for (const prompt of p.batch) expect(submitsOf(prompt)).toHaveLength(1);
+		});
+
+		// A4F has no submit/get (its API answers with the finished video): nothing to skip, the test is not there.
+		if (spec.submitGet)
+			test('submit then get in one workflow: one job, its video written', async () => {
+			expectSucceededUpTo('Write Fetched');
+			const [submitted] = result.items('Submit');
+			const job = jobOf(p.submit[0]);
+			expect(submitted.json).toMatchObject({ jobId: job.id, provider: spec.provider });
+			expect(['queued', 'processing']).toContain(submitted.json.status);
+			expect(submitted.binary).toBeUndefined();
+			const [fetched] = result.items('Get');
+			expect(fetched.json).toMatchObject({ jobId: job.id, status: 'completed' });
+			expect(fetched.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: videoFileName(job.id), fileExtension: 'mp4' });
+			await expectWrittenVideo(result.items('Write Fetched')[0], p.submit[0]);
+			expect(submitsOf(p.submit[0])).toHaveLength(1);
+		});
+
+		test('a failing job stops the workflow with the provider reason and the job id', async () => {
+			expect(result.status).toBe('error');
+			expect(result.cli.code).not.toBe(0);
+			// The failing branch ran last: every other branch had finished, and nothing ran after it.
+			const nodes = result.executedNodes;
+			expect(nodes[nodes.length - 1]).toBe('Failing');
+			expect(nodes).toEqual(expect.arrayContaining(spec.submitGet ? ['Write Generated', 'Write Batch', 'Write Fetched'] : ['Write Generated', 'Write Batch']));
+			expect(nodes).not.toContain('Write Failing');
+			const message = result.error?.message ?? '';
+			expect(message).toContain(spec.failureReason);
+			const jobId = /\(job ([^)]+)\)$/.exec(message)?.[1];
+			expect(jobId).toEqual(expect.any(String));
+			if (spec.apiJobId) expect(jobId).toBe(jobOf(p.failing[0]).id);
+			expect(result.nodeRun('Failing').error?.message).toBe(message);
+			expect(result.error?.description).toContain(jobId);
+			// A paid job is never submitted twice, even when it fails.
+			expect(submitsOf(p.failing[0])).toHaveLength(1);
+		});
+	});
+});
