@@ -23,19 +23,6 @@ function parseSize(text) {
 	return Math.round(Number(match[1]) * { kb: 1e3, mb: 1e6, gb: 1e9 }[match[2].toLowerCase()]);
 }
 
-/** Lets this process require the package's TypeScript (the test helpers, the node) without a build. */
-function registerTypeScript() {
-	const ts = require('typescript');
-	const fs = require('node:fs');
-	require.extensions['.ts'] = (module, filename) => {
-		const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-			fileName: filename,
-		});
-		module._compile(outputText, filename);
-	};
-}
-
 /** Samples RSS while `work` runs; returns the peak seen, the kernel's high-water mark and the time. */
 async function measure(work) {
 	if (global.gc) global.gc();
@@ -52,7 +39,7 @@ async function measure(work) {
 }
 
 async function child(mode, size, baseUrl) {
-	registerTypeScript();
+	require('./ts').registerTypeScript();
 	const { createHash } = require('node:crypto');
 	const { Container } = require('@n8n/di');
 	const { BinaryDataService } = require('n8n-core');

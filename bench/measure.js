@@ -1,0 +1,252 @@
+'use strict';
+// The four measurements of `npm run bench`, each on real n8n (bench/n8n.js) against the sandbox that
+// runs in the bench process. Each returns plain figures; run.js checks them against the targets.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const n8n = require('./n8n');
+const { SUBJECTS, VIDEO_NODE } = require('./workflows');
+
+const MB = 1e6;
+
+const median = (values) => {
+	const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+	if (!sorted.length) return NaN;
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * n8n keeps its start-up garbage for a few seconds after it answers (RSS about 690 MB, then about
+ * 420 MB once V8 collects it). Waits for that drop, at most `limitMs`, so later figures do not
+ * include it; returns the seconds waited and whether the drop was seen.
+ */
+async function settle(server, limitMs = 30_000) {
+	const started = Date.now();
+	let highest = 0;
+	for (;;) {
+		const rss = n8n.readStatus(server.pid)?.rssKb ?? 0;
+		highest = Math.max(highest, rss);
+		const waited = Date.now() - started;
+		const dropped = waited >= 3000 && rss < highest - 100_000;
+		if (dropped) await n8n.sleep(1000); // the drop takes a moment
+		if (dropped || waited >= limitMs) return { seconds: waited / 1000, dropped, fromMB: highest / 1000, toMB: (n8n.readStatus(server.pid)?.rssKb ?? 0) / 1000 };
+		await n8n.sleep(250);
+	}
+}
+
+/** The sandbox jobs an execution made (its prompts name the execution), in item order. */
+function jobsOf(sandbox, executionId) {
+	const tag = ` run ${executionId} item `;
+	return [...sandbox.jobs.values()].filter((job) => String(job.prompt).includes(tag)).sort((a, b) => itemOf(a, tag) - itemOf(b, tag));
+}
+const itemOf = (job, tag) => Number(String(job.prompt).split(tag)[1]);
+
+/** Requests the sandbox logged for one job: status checks and downloads (the submit is one more). */
+function requestsOf(sandbox, provider, job) {
+	const mine = sandbox.requests.filter((r) => r.provider === provider && (r.url.includes(job.id) || r.url.includes(job.videoId)));
+	return { polls: mine.filter((r) => r.route === 'poll').length, downloads: mine.filter((r) => r.route === 'download').length };
+}
+
+/** One execution's figures: n8n's execution time of the video node and the requests per job. */
+function executionFigures(sandbox, subjectName, execution, items) {
+	const run = n8n.nodeRun(execution, VIDEO_NODE);
+	const jobs = jobsOf(sandbox, execution.id);
+	if (jobs.length !== items || run.items.length !== items)
+		throw new Error(`${subjectName}: execution ${execution.id} made ${jobs.length} jobs and ${run.items.length} items, expected ${items}`);
+	const requests = jobs.map((job) => requestsOf(sandbox, SUBJECTS[subjectName].sandbox, job));
+	return {
+		ms: run.executionTime,
+		pollsPerJob: requests.reduce((sum, r) => sum + r.polls, 0) / items,
+		requestsPerJob: requests.reduce((sum, r) => sum + 1 + r.polls + r.downloads, 0) / items,
+	};
+}
+
+function summarize(runs) {
+	return { runs: runs.map((r) => r.ms), ms: median(runs.map((r) => r.ms)), pollsPerJob: median(runs.map((r) => r.pollsPerJob)), requestsPerJob: median(runs.map((r) => r.requestsPerJob)) };
+}
+
+/**
+ * 1. Batch wall time: each configuration `runs` times in a row, one execution at a time. `cases`:
+ * [{ key, subject, workflowId, items, concurrency }].
+ */
+async function batch(server, sandbox, cases, runs, log) {
+	const results = [];
+	for (const c of cases) {
+		const figures = [];
+		for (let i = 0; i < runs; i++) figures.push(executionFigures(sandbox, c.subject, await server.run(c.workflowId), c.items));
+		const result = { ...c, ...summarize(figures) };
+		log(`batch ${c.subject} ${c.items} item(s)${c.concurrency ? `, concurrency ${c.concurrency}` : ''}: ${(result.ms / 1000).toFixed(2)} s (runs ${result.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')}), ${result.requestsPerJob.toFixed(1)} requests per job`);
+		results.push(result);
+	}
+	return results;
+}
+
+/**
+ * The anchor's batches, started all at once (its runs are sleeps, ten seconds after every status
+ * check): resolves with the same figures as `batch`. Runs while the other sections measure.
+ */
+async function anchorBatches(server, sandbox, cases, runs) {
+	const started = [];
+	for (const c of cases) for (let i = 0; i < runs; i++) started.push({ c, executionId: await server.trigger(c.workflowId) });
+	const executions = await server.waitFor(started.map((s) => s.executionId), { everyMs: 5000 });
+	return cases.map((c) => {
+		const mine = executions.filter((_, i) => started[i].c === c);
+		return { ...c, ...summarize(mine.map((execution) => executionFigures(sandbox, c.subject, execution, c.items))) };
+	});
+}
+
+/**
+ * 2. Detection delay: all jobs at once, each in its own execution; the delay is from the moment the
+ * sandbox marks the job complete to the end of the node's execution (n8n's run data).
+ * `cases`: [{ seconds, workflowId }].
+ */
+async function detection(server, sandbox, subjectName, cases, runs, log) {
+	const started = [];
+	for (let i = 0; i < runs; i++) for (const c of cases) started.push({ c, executionId: await server.trigger(c.workflowId) });
+	const executions = await server.waitFor(started.map((s) => s.executionId), { everyMs: 3000 });
+	return cases.map((c) => {
+		const figures = executions
+			.filter((_, i) => started[i].c === c)
+			.map((execution) => {
+				const run = n8n.nodeRun(execution, VIDEO_NODE);
+				const [job] = jobsOf(sandbox, execution.id);
+				const requests = requestsOf(sandbox, SUBJECTS[subjectName].sandbox, job);
+				return { delayMs: run.endTime - job.finishedAt, polls: requests.polls };
+			});
+		const result = { seconds: c.seconds, delays: figures.map((f) => f.delayMs), delayMs: median(figures.map((f) => f.delayMs)), polls: median(figures.map((f) => f.polls)), allPolls: figures.map((f) => f.polls) };
+		log(`detection ${subjectName} job of ${c.seconds} s: delay ${(result.delayMs / 1000).toFixed(2)} s (${result.delays.map((d) => (d / 1000).toFixed(2)).join(', ')}), ${result.polls} status requests`);
+		return result;
+	});
+}
+
+/**
+ * The poll schedule itself (the built nodes/shared/schedule.js), replayed without latency for every
+ * job length from 3 s to 10 min: how late a job is seen and how many status requests it costs.
+ */
+function scheduleTable(nextPollDelayMs, intervalsSeconds) {
+	const replay = (lengthMs, floorMs) => {
+		let t = 0;
+		let polls = 0;
+		while (t < lengthMs) {
+			t += nextPollDelayMs(t, floorMs);
+			polls++;
+		}
+		return { delayMs: t - lengthMs, polls };
+	};
+	return intervalsSeconds.map((interval) => {
+		const relative = [];
+		let worstShortMs = 0;
+		for (let length = 3000; length <= 600_000; length *= 1.002) {
+			const { delayMs } = replay(length, interval * 1000);
+			relative.push(delayMs / length);
+			if (length <= 20_000) worstShortMs = Math.max(worstShortMs, delayMs);
+		}
+		relative.sort((a, b) => a - b);
+		return {
+			interval,
+			medianRelative: median(relative),
+			p90Relative: relative[Math.floor(relative.length * 0.9)],
+			worstRelative: relative[relative.length - 1],
+			worstShortMs,
+			polls60: replay(60_000, interval * 1000).polls,
+			polls600: replay(600_000, interval * 1000).polls,
+		};
+	});
+}
+
+/**
+ * 3. Memory: a fresh n8n per subject, settled; a 4 KB run to warm up, a 4 KB run and a 300 MB run,
+ * the RSS of n8n's main process sampled every 50 ms (and its peak mark reset before each run). A
+ * run's peak is the highest RSS while the node executed. `cases`: [{ subject, small, large }] with
+ * workflow ids.
+ */
+async function memory(install, template, sandbox, cases, log) {
+	const results = [];
+	for (const c of cases) {
+		const root = n8n.copyUserFolder(template, `memory-${c.subject}`);
+		let server;
+		try {
+			server = await n8n.startServer(install, root);
+			const settled = await settle(server);
+			const pids = n8n.processTree(server.pid);
+			const measureRun = async (workflowId) => {
+				n8n.resetPeak(server.pid);
+				const sampler = n8n.sampleRss(pids, 50);
+				// Checked every 2 s: the REST calls that watch an execution make garbage of their own.
+				const [execution] = await server.waitFor([await server.trigger(workflowId)], { everyMs: 2000 });
+				const samples = sampler.stop();
+				const hwmKb = n8n.readStatus(server.pid)?.hwmKb ?? 0;
+				const run = n8n.nodeRun(execution, VIDEO_NODE);
+				const inWindow = samples.filter(([at]) => at >= run.startTime && at <= run.endTime);
+				const before = samples.filter(([at]) => at < run.startTime).at(-1) ?? samples[0];
+				return {
+					ms: run.executionTime,
+					bytes: Number(run.items[0]?.binary?.data?.bytes ?? run.items[0]?.json?.fileSize),
+					peakMB: Math.max(hwmKb, ...inWindow.map((s) => s[1])) / 1000,
+					sampledPeakMB: Math.max(...inWindow.map((s) => s[1])) / 1000,
+					treePeakMB: Math.max(...inWindow.map((s) => s[2])) / 1000,
+					startMB: before[1] / 1000,
+				};
+			};
+			await measureRun(c.small);
+			const small = await measureRun(c.small);
+			const large = await measureRun(c.large);
+			if (large.bytes !== c.largeBytes) throw new Error(`${c.subject}: the 300 MB run stored ${large.bytes} bytes, expected ${c.largeBytes}`);
+			const result = {
+				subject: c.subject,
+				settled,
+				startup: server.startup,
+				small,
+				large,
+				growthMB: large.peakMB - small.peakMB,
+				treeGrowthMB: large.treePeakMB - small.treePeakMB,
+				throughputMBs: c.largeBytes / MB / Math.max(0.001, (large.ms - small.ms) / 1000),
+			};
+			log(
+				`memory ${c.subject}: peak ${small.peakMB.toFixed(0)} MB (4 KB) → ${large.peakMB.toFixed(0)} MB (300 MB; sampled ${large.sampledPeakMB.toFixed(0)} MB, RSS ${large.startMB.toFixed(0)} MB when it began), +${result.growthMB.toFixed(1)} MB; download ${result.throughputMBs.toFixed(0)} MB/s`,
+			);
+			results.push(result);
+		} finally {
+			await server?.stop();
+			fs.rmSync(root, { recursive: true, force: true });
+		}
+	}
+	return results;
+}
+
+/** Runs `node <script> <args>` and parses the last line of its output as JSON. */
+function runJson(nodeBin, script, args, options = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(nodeBin, [script, ...args], { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'], ...options });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+		child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+		child.once('error', reject);
+		child.once('close', (code) => {
+			if (code !== 0) return reject(new Error(`${path.basename(script)} exited with ${code}:\n${stderr.slice(-3000)}`));
+			try {
+				resolve(JSON.parse(stdout.trim().split('\n').pop()));
+			} catch {
+				reject(new Error(`${path.basename(script)} printed no JSON:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
+			}
+		});
+	});
+}
+
+/** Download speed of a sandbox URL on its own (curl into /dev/null): shows the CDN is not the bottleneck. */
+function curlSpeed(args) {
+	return new Promise((resolve) => {
+		const child = spawn('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{time_total}', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+		let out = '';
+		child.stdout.on('data', (chunk) => (out += chunk));
+		child.once('error', () => resolve(undefined));
+		child.once('close', () => {
+			const [bytes, seconds] = out.trim().split(' ').map(Number);
+			resolve(bytes > 0 && seconds > 0 ? { bytes, seconds, MBs: bytes / MB / seconds } : undefined);
+		});
+	});
+}
+
+module.exports = { median, settle, batch, anchorBatches, detection, scheduleTable, memory, runJson, curlSpeed, MB };

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench`: speed, request cost, memory and CPU of our nodes inside real n8n 2.x, side by side
+// with n8n's own OpenAI node (resource Video), all against the sandbox started in this process.
+// Writes BENCHMARKS.md and exits 1, naming the figure and its target, when a target is missed.
+//
+//   npm run bench                        everything (about 12 minutes on 2 cores)
+// For development, parts and fewer runs (the file is then not written):
+//   node bench/run.js --no-write --only=batch,detection,memory,overhead --runs=1 --items=1,5
+//     --lengths=3,30 --memory=magicHour,a4f
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { ensureN8n, DEFAULT_N8N_VERSION, NODE_VERSION } = require('../scripts/n8n');
+const runtime = require('../scripts/n8n-runtime');
+const { startSandbox } = require('../sandbox');
+const n8n = require('./n8n');
+const measure = require('./measure');
+const { batchWorkflow, singleWorkflow, credentials, SUBJECTS } = require('./workflows');
+const { writeReport } = require('./report');
+
+const ROOT = path.join(__dirname, '..');
+const COMMAND = 'npm run bench';
+
+/** What is measured, and the targets (issue 8). */
+const PLAN = {
+	batch: { jobSeconds: 3, items: [1, 5, 20], ours: ['videoGeneration', 'magicHour'], runs: 3, defaultConcurrencyItems: 5 },
+	detection: { subject: 'magicHour', lengths: [3, 30, 60, 120], runs: 3 },
+	memory: {
+		subjects: ['magicHour', 'a4f', 'aimlApi', 'useApiKling', 'videoGeneration', 'videoGenerationTask', 'anchor'],
+		jobSeconds: 2,
+		small: '4KB',
+		large: '300MB',
+		largeBytes: 300_000_000,
+	},
+	overhead: { runs: 10, itemsPerRun: 10 },
+	/** The schedule is replayed at these nodes' default Poll Interval. */
+	scheduleAt: ['magicHour', 'videoGeneration'],
+};
+
+const TARGETS = {
+	batchMs: { items: 5, ms: 4500 },
+	delay: (seconds) => Math.max(0.1 * seconds, 2) * 1000,
+	polls60: 15,
+	memoryMB: 32,
+};
+
+function parseArgs(argv) {
+	const args = { only: ['batch', 'detection', 'memory', 'overhead'], runs: undefined, write: true };
+	for (const arg of argv) {
+		const [name, value] = arg.split('=');
+		if (name === '--only') args.only = value.split(',');
+		else if (name === '--runs') args.runs = Number(value);
+		else if (name === '--items') PLAN.batch.items = value.split(',').map(Number);
+		else if (name === '--lengths') PLAN.detection.lengths = value.split(',').map(Number);
+		else if (name === '--memory') PLAN.memory.subjects = value.split(',');
+		else if (arg === '--no-write') args.write = false;
+		else throw new Error(`unknown option ${arg} (see the top of bench/run.js)`);
+	}
+	return args;
+}
+
+const startedAt = Date.now();
+function log(message) {
+	process.stdout.write(`[bench ${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)} s] ${message}\n`);
+}
+
+function machine(install) {
+	const cpus = os.cpus();
+	let commit = 'unknown';
+	try {
+		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+		if (execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).trim()) commit += ' with uncommitted changes';
+	} catch {
+		/* not a git checkout */
+	}
+	return {
+		date: new Date().toISOString(),
+		nproc: os.availableParallelism?.() ?? cpus.length,
+		cpu: cpus[0]?.model ?? 'unknown',
+		memoryGB: os.totalmem() / 1e9,
+		os: `${os.type()} ${os.release()}`,
+		benchNode: process.version,
+		n8nNode: `v${NODE_VERSION}`,
+		n8n: install.version,
+		commit,
+	};
+}
+
+/** A node's default Poll Interval (seconds), read from the built node's Options. */
+function defaultPollInterval(subject) {
+	const folder = subject.charAt(0).toUpperCase() + subject.slice(1);
+	const NodeClass = require(path.join(ROOT, 'dist/nodes', folder, `${folder}.node.js`))[folder];
+	const options = new NodeClass().description.properties.find((p) => p.name === 'options');
+	return options.options.find((o) => o.name === 'pollInterval').default;
+}
+
+/** Every workflow of the plan, and what each section needs to find them. */
+function buildWorkflows() {
+	const workflows = [];
+	const add = (workflow) => (workflows.push(workflow), workflow.id);
+	const { batch, detection, memory } = PLAN;
+	const short = { videoGeneration: 'vg', videoGenerationTask: 'vt', magicHour: 'mh', a4f: 'af', aimlApi: 'ai', useApiKling: 'uk', anchor: 'oa' };
+	const batchCases = [];
+	for (const subject of batch.ours) {
+		for (const items of batch.items)
+			batchCases.push({ subject, items, concurrency: items, workflowId: add(batchWorkflow(`b${short[subject]}${items}c`, subject, items, { seconds: batch.jobSeconds, options: { concurrency: items } })) });
+		const items = batch.defaultConcurrencyItems;
+		batchCases.push({ subject, items, concurrency: undefined, workflowId: add(batchWorkflow(`b${short[subject]}${items}d`, subject, items, { seconds: batch.jobSeconds })) });
+	}
+	const anchorCases = batch.items.map((items) => ({ subject: 'anchor', items, workflowId: add(batchWorkflow(`b${short.anchor}${items}`, 'anchor', items, { seconds: batch.jobSeconds })) }));
+	const detectionCases = detection.lengths.map((seconds) => ({ seconds, workflowId: add(singleWorkflow(`d${short[detection.subject]}${seconds}`, detection.subject, { seconds })) }));
+	const memoryCases = memory.subjects.map((subject) => ({
+		subject,
+		largeBytes: memory.largeBytes,
+		small: add(singleWorkflow(`m${short[subject]}s`, subject, { seconds: memory.jobSeconds, size: memory.small })),
+		large: add(singleWorkflow(`m${short[subject]}l`, subject, { seconds: memory.jobSeconds, size: memory.large })),
+	}));
+	return { workflows, batchCases, anchorCases, detectionCases, memoryCases };
+}
+
+/** The targets checked against the figures: [{ figure, value, target, unit, ok }]. */
+function checkTargets(results) {
+	const checks = [];
+	const check = (figure, value, target, unit) => checks.push({ figure, value, target, unit, ok: Number.isFinite(value) && value <= target });
+	for (const row of results.batch ?? [])
+		if (row.items === TARGETS.batchMs.items && row.concurrency === row.items)
+			check(`${SUBJECTS[row.subject].label}: ${row.items} items × ${PLAN.batch.jobSeconds} s jobs, node execution time`, row.ms / 1000, TARGETS.batchMs.ms / 1000, 's');
+	for (const row of results.detection ?? []) {
+		check(`Detection delay, ${row.seconds} s job (${SUBJECTS[PLAN.detection.subject].label}, defaults)`, row.delayMs / 1000, TARGETS.delay(row.seconds) / 1000, 's');
+		if (row.seconds === 60) check(`Status requests, 60 s job (${SUBJECTS[PLAN.detection.subject].label}, defaults)`, row.polls, TARGETS.polls60, 'requests');
+	}
+	for (const row of results.memory ?? [])
+		if (row.subject !== 'anchor') check(`Memory, 300 MB video over 4 KB video: ${SUBJECTS[row.subject].label}`, row.growthMB, TARGETS.memoryMB, 'MB');
+	return checks;
+}
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	const runs = (n) => args.runs ?? n;
+	runtime.assertBuilt();
+	const install = ensureN8n(DEFAULT_N8N_VERSION);
+	const results = { plan: PLAN, targets: { ...TARGETS, delay: 'max(10% of the job, 2 s)' }, machine: machine(install), command: COMMAND };
+	log(`n8n ${install.version} on Node ${results.machine.n8nNode}; ${results.machine.nproc} CPUs, ${results.machine.memoryGB.toFixed(0)} GB`);
+
+	const sandbox = await startSandbox({ jobDurationMs: PLAN.batch.jobSeconds * 1000 });
+	const plan = buildWorkflows();
+	const cleanup = [];
+	try {
+		log(`preparing an n8n user folder: the package, ${plan.workflows.length} workflows and the credentials`);
+		const template = await n8n.prepareUserFolder(install, { credentials: credentials(sandbox), workflows: plan.workflows });
+		cleanup.push(template);
+		const schedule = require(path.join(ROOT, 'dist/nodes/shared/schedule.js'));
+		results.defaultPollInterval = Object.fromEntries(PLAN.scheduleAt.map((subject) => [subject, defaultPollInterval(subject)]));
+		results.schedule = measure.scheduleTable(schedule.nextPollDelayMs, [...new Set(Object.values(results.defaultPollInterval))].sort((a, b) => a - b));
+
+		let anchorDone = Promise.resolve();
+		if (args.only.includes('batch') || args.only.includes('detection')) {
+			const root = n8n.copyUserFolder(template, 'main');
+			cleanup.push(root);
+			const server = await n8n.startServer(install, root);
+			results.startup = [server.startup];
+			log(`n8n answered after ${(server.startup.readyMs / 1000).toFixed(1)} s, ${server.startup.startupCpu.toFixed(1)} s of CPU`);
+			const settled = await measure.settle(server);
+			log(`settled after ${settled.seconds.toFixed(1)} s more (${settled.dropped ? 'start-up garbage collected' : 'no drop seen'})`);
+			// The anchor sleeps 10 s after every status check: its batches run in the background meanwhile.
+			const anchor = args.only.includes('batch') ? measure.anchorBatches(server, sandbox, plan.anchorCases, runs(PLAN.batch.runs)) : Promise.resolve(undefined);
+			anchorDone = anchor
+				.then((rows) => {
+					results.anchor = rows;
+					for (const row of rows ?? []) log(`batch anchor ${row.items} item(s): ${(row.ms / 1000).toFixed(1)} s (runs ${row.runs.map((ms) => (ms / 1000).toFixed(1)).join(', ')})`);
+				})
+				.finally(() => server.stop());
+			if (args.only.includes('detection'))
+				results.detection = await measure.detection(server, sandbox, PLAN.detection.subject, plan.detectionCases, runs(PLAN.detection.runs), log);
+			if (args.only.includes('batch')) results.batch = await measure.batch(server, sandbox, plan.batchCases, runs(PLAN.batch.runs), log);
+			if (!args.only.includes('memory')) await anchorDone;
+		}
+
+		if (args.only.includes('memory')) {
+			const job = sandbox.createJob('magicHour', { prompt: `floor [sandbox:size=${PLAN.memory.large}]`, durationMs: 0, request: {} });
+			results.cdn = {
+				video: await measure.curlSpeed([sandbox.videoUrl(job)]),
+				a4f: await measure.curlSpeed(['-H', `authorization: Bearer ${sandbox.apiKey}`, '-H', 'content-type: application/json', '-d', JSON.stringify({ model: 'provider-2/kling-v2.1', prompt: `floor [sandbox:seconds=0][sandbox:size=${PLAN.memory.large}]`, quality: '720p', duration: 5 }), `${sandbox.urls.a4f}/video/generations`]),
+			};
+			results.floor = await measure.runJson(install.nodeBin, path.join(__dirname, 'stream-floor.js'), [sandbox.videoUrl(job)]);
+			log(`a bare Node ${results.floor.node} pipeline(response, file) of the 300 MB video: +${results.floor.growthMB.toFixed(1)} MB RSS`);
+			results.memory = await measure.memory(install, template, sandbox, plan.memoryCases, log);
+			results.startup = [...(results.startup ?? []), ...results.memory.map((m) => m.startup)];
+			await anchorDone;
+		}
+
+		if (args.only.includes('overhead')) {
+			results.overhead = await measure.runJson(install.nodeBin, path.join(__dirname, 'overhead.js'), [String(runs(PLAN.overhead.runs)), String(PLAN.overhead.itemsPerRun)]);
+			for (const s of results.overhead.subjects) log(`overhead ${s.name}: ${s.cpuMsPerJob.toFixed(1)} ms CPU per job (${s.requestsPerJob.toFixed(1)} requests), ${s.cpuMsPerRequest.toFixed(2)} ms per request`);
+		}
+	} finally {
+		await sandbox.close();
+		for (const dir of cleanup) fs.rmSync(dir, { recursive: true, force: true });
+	}
+
+	results.seconds = (Date.now() - startedAt) / 1000;
+	results.checks = checkTargets(results);
+	if (args.write) {
+		writeReport(path.join(ROOT, 'BENCHMARKS.md'), results);
+		log('wrote BENCHMARKS.md');
+	}
+	const missed = results.checks.filter((c) => !c.ok);
+	for (const c of results.checks) log(`${c.ok ? 'ok    ' : 'MISSED'} ${c.figure}: ${c.value.toFixed(c.unit === 'requests' ? 0 : 2)} ${c.unit} (target ≤ ${c.target} ${c.unit})`);
+	log(`done in ${(results.seconds / 60).toFixed(1)} min; ${missed.length ? `${missed.length} target(s) missed` : 'all targets met'}`);
+	process.exitCode = missed.length ? 1 : 0;
+}
+
+main().catch((error) => {
+	console.error(error?.stack ?? error);
+	process.exit(2);
+});
