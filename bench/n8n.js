@@ -121,6 +121,13 @@ function sampleRss(pids, intervalMs = 50) {
 
 // ---- servers and executions ----------------------------------------------------------------------
 
+/** Servers still running: stopped by stopAll() when the bench ends, fails or is interrupted. */
+const live = new Set();
+
+async function stopAll() {
+	await Promise.all([...live].map((server) => server.stop()));
+}
+
 /**
  * `n8n start` on a user folder, signed in. Resolves once the REST API answers, with the time and the
  * CPU n8n took to get there (its own process and its children, the task runner).
@@ -135,7 +142,9 @@ async function startServer(install, root) {
 	try {
 		await runtime.setupOwner(server.baseUrl, server.settings);
 		const client = await runtime.login(server.baseUrl);
-		return new Server(install, root, server, client, { readyMs, startupCpu, mainCpu: cpuSeconds(pid) });
+		const started = new Server(install, root, server, client, { readyMs, startupCpu, mainCpu: cpuSeconds(pid) });
+		live.add(started);
+		return started;
 	} catch (error) {
 		await server.stop();
 		throw error;
@@ -197,6 +206,7 @@ class Server {
 	}
 
 	async stop() {
+		live.delete(this);
 		await this.server.stop();
 	}
 
@@ -220,4 +230,4 @@ function nodeRun(execution, nodeName) {
 	return { startTime: task.startTime, executionTime: task.executionTime, endTime: task.startTime + task.executionTime, items: task.data?.main?.[0] ?? [] };
 }
 
-module.exports = { prepareUserFolder, copyUserFolder, startServer, nodeRun, processTree, cpuSeconds, readStatus, resetPeak, sampleRss, sleep };
+module.exports = { prepareUserFolder, copyUserFolder, startServer, stopAll, nodeRun, processTree, cpuSeconds, readStatus, resetPeak, sampleRss, sleep };

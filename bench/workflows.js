@@ -10,54 +10,27 @@ const PACKAGE = 'n8n-nodes-text-to-video';
 const credentialId = (type) => runtime.CREDENTIALS.find((c) => c.type === type).id;
 const modelId = (value) => ({ __rl: true, mode: 'id', value });
 
+/** One of our nodes: `name` is its node type name (and the sandbox provider it talks to). */
+const ours = (name, label, credential, parameters) => ({
+	label,
+	sandbox: name,
+	node: { type: `${PACKAGE}.${name}`, typeVersion: 1 },
+	credential,
+	parameters: { operation: 'generate', ...parameters },
+});
+
 /**
  * What is measured: our nodes (default settings but for the parameters a workflow must set) and the
  * anchor, n8n's own OpenAI node (resource Video, operation Generate), on the same gateway route.
  * `sandbox`: the sandbox provider whose requests the subject makes.
  */
 const SUBJECTS = {
-	videoGeneration: {
-		label: 'Video Generation API (Videos API style)',
-		sandbox: 'videoGeneration',
-		node: { type: `${PACKAGE}.videoGeneration`, typeVersion: 1 },
-		credential: 'videoGenerationApi',
-		parameters: { operation: 'generate', apiStyle: 'videos', model: modelId('sora-2'), duration: 4 },
-	},
-	videoGenerationTask: {
-		label: 'Video Generation API (Task API style)',
-		sandbox: 'videoGeneration',
-		node: { type: `${PACKAGE}.videoGeneration`, typeVersion: 1 },
-		credential: 'videoGenerationApi',
-		parameters: { operation: 'generate', apiStyle: 'videoGenerations', model: modelId('kling-v2-5-turbo') },
-	},
-	magicHour: {
-		label: 'Magic Hour',
-		sandbox: 'magicHour',
-		node: { type: `${PACKAGE}.magicHour`, typeVersion: 1 },
-		credential: 'magicHourApi',
-		parameters: { operation: 'generate' },
-	},
-	a4f: {
-		label: 'A4F (base64 in JSON)',
-		sandbox: 'a4f',
-		node: { type: `${PACKAGE}.a4f`, typeVersion: 1 },
-		credential: 'a4fApi',
-		parameters: { operation: 'generate' },
-	},
-	aimlApi: {
-		label: 'AI/ML API',
-		sandbox: 'aimlApi',
-		node: { type: `${PACKAGE}.aimlApi`, typeVersion: 1 },
-		credential: 'aimlApiApi',
-		parameters: { operation: 'generate' },
-	},
-	useApiKling: {
-		label: 'Kling (useapi.net)',
-		sandbox: 'useApiKling',
-		node: { type: `${PACKAGE}.useApiKling`, typeVersion: 1 },
-		credential: 'useApiApi',
-		parameters: { operation: 'generate', model: 'kling-v2-5' },
-	},
+	videoGeneration: ours('videoGeneration', 'Video Generation API (Videos API style)', 'videoGenerationApi', { apiStyle: 'videos', model: modelId('sora-2'), duration: 4 }),
+	videoGenerationTask: ours('videoGeneration', 'Video Generation API (Task API style)', 'videoGenerationApi', { apiStyle: 'videoGenerations', model: modelId('kling-v2-5-turbo') }),
+	magicHour: ours('magicHour', 'Magic Hour', 'magicHourApi', {}),
+	a4f: ours('a4f', 'A4F (base64 in JSON)', 'a4fApi', {}),
+	aimlApi: ours('aimlApi', 'AI/ML API', 'aimlApiApi', {}),
+	useApiKling: ours('useApiKling', 'Kling (useapi.net)', 'useApiApi', { model: 'kling-v2-5' }),
 	anchor: {
 		label: "n8n's OpenAI node (Video → Generate)",
 		sandbox: 'videoGeneration',
@@ -81,10 +54,13 @@ function credentials(sandbox) {
 	return [...ours, anchor];
 }
 
-/** The prompt: sandbox directives, then the execution and item, which name the job in the sandbox's log. */
+/**
+ * The prompt: sandbox directives, then the workflow, execution and item, which name the job in the
+ * sandbox's log (execution ids restart in every copy of the user folder; workflow ids differ).
+ */
 function prompt({ seconds, size }) {
 	const directives = `[sandbox:seconds=${seconds}]${size ? `[sandbox:size=${size}]` : ''}`;
-	return `={{ "a red fox running through fresh snow ${directives} run " + $execution.id + " item " + $itemIndex }}`;
+	return `={{ "a red fox running through fresh snow ${directives} run " + $workflow.id + "/" + $execution.id + " item " + $itemIndex }}`;
 }
 
 function videoNode(subjectName, { seconds, size, options }) {
