@@ -313,7 +313,8 @@ async function runOnServer(install, client, workflowId, { timeoutMs = 10 * 60 * 
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const execution = await client.request('GET', `/executions/${executionId}`);
-		if (execution && !['new', 'running', 'waiting', 'unknown'].includes(execution.status) && execution.finished !== undefined && execution.stoppedAt) {
+		// n8n 1.x can report the status before it has written the execution's data: wait for both.
+		if (execution?.data && !['new', 'running', 'waiting', 'unknown'].includes(execution.status) && execution.finished !== undefined && execution.stoppedAt) {
 			const flatted = require(require.resolve('flatted', { paths: [path.join(install.dir, 'node_modules', 'n8n')] }));
 			const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
 			return { ...execution, data, executionId };
