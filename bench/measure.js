@@ -192,59 +192,94 @@ function scheduleTable(nextPollDelayMs, intervalsSeconds) {
  * its regrowth after a collection between them counts. `cases`: [{ subject, small, large }] with
  * workflow ids.
  */
-async function memory(install, template, sandbox, cases, log) {
-	const results = [];
-	for (const c of cases) {
-		const root = n8n.copyUserFolder(template, `memory-${c.subject}`);
-		let server;
-		try {
-			server = await n8n.startServer(install, root);
-			const settled = await settle(server);
-			const pids = n8n.processTree(server.pid);
-			const measureRun = async (workflowId) => {
-				n8n.resetPeak(server.pid);
-				const sampler = n8n.sampleRss(pids, 50);
-				// Checked every 2 s: the REST calls that watch an execution make garbage of their own.
-				const [execution] = await server.waitFor([await server.trigger(workflowId)], { everyMs: 2000 });
-				const samples = sampler.stop();
-				const hwmKb = n8n.readStatus(server.pid)?.hwmKb ?? 0;
-				const run = n8n.nodeRun(execution, VIDEO_NODE);
-				const inWindow = samples.filter(([at]) => at >= run.startTime && at <= run.endTime);
-				const before = samples.filter(([at]) => at < run.startTime).at(-1) ?? samples[0];
-				const peakMB = Math.max(hwmKb, ...inWindow.map((s) => s[1])) / 1000;
-				return {
-					ms: run.executionTime,
-					bytes: Number(run.items[0]?.binary?.data?.bytes ?? run.items[0]?.json?.fileSize),
-					startMB: before[1] / 1000,
-					peakMB,
-					treeStartMB: before[2] / 1000,
-					treePeakMB: Math.max(...inWindow.map((s) => s[2])) / 1000,
-				};
-			};
-			await measureRun(c.small);
-			const small = await measureRun(c.small);
-			const large = await measureRun(c.large);
-			if (large.bytes !== c.largeBytes) throw new Error(`${c.subject}: the 300 MB run stored ${large.bytes} bytes, expected ${c.largeBytes}`);
-			const result = {
-				subject: c.subject,
-				settled,
-				startup: server.startup,
-				small,
-				large,
-				growthMB: large.peakMB - Math.max(small.peakMB, large.startMB),
-				treeGrowthMB: large.treePeakMB - Math.max(small.treePeakMB, large.treeStartMB),
-				throughputMBs: c.largeBytes / MB / Math.max(0.001, (large.ms - small.ms) / 1000),
-			};
+/**
+ * 3. Memory: per case ({ subject, size, bytes, small, large }), `runs` fresh n8n processes, each
+ * running a small warm-up, the small video and the large one. Runs go round the cases in turn, so
+ * whatever else loads the machine meanwhile falls on every case alike.
+ */
+async function memory(install, template, sandbox, cases, runs, log) {
+	const perCase = cases.map(() => []);
+	for (let round = 0; round < runs; round++)
+		for (const [index, c] of cases.entries()) {
+			const result = await memoryRun(install, template, c, `memory-${c.subject}-${c.size}-${round}`);
 			log(
-				`memory ${c.subject}: 4 KB run ${small.startMB.toFixed(0)} → ${small.peakMB.toFixed(0)} MB, 300 MB run ${large.startMB.toFixed(0)} → ${large.peakMB.toFixed(0)} MB: +${result.growthMB.toFixed(1)} MB; download ${result.throughputMBs.toFixed(0)} MB/s`,
+				`memory ${c.subject} ${c.size} (run ${round + 1} of ${runs}): 4 KB run ${result.small.startMB.toFixed(0)} → ${result.small.peakMB.toFixed(0)} MB, large run ${result.large.startMB.toFixed(0)} → ${result.large.peakMB.toFixed(0)} MB: +${result.growthMB.toFixed(1)} MB; download ${result.throughputMBs.toFixed(0)} MB/s`,
 			);
-			results.push(result);
-		} finally {
-			await server?.stop();
-			fs.rmSync(root, { recursive: true, force: true });
+			perCase[index].push(result);
 		}
+	return cases.map((c, index) => {
+		const results = perCase[index];
+		const growthMB = median(results.map((r) => r.growthMB));
+		// The run whose cost is nearest the median speaks for the case in the table.
+		const typical = results.reduce((best, r) => (Math.abs(r.growthMB - growthMB) < Math.abs(best.growthMB - growthMB) ? r : best));
+		return {
+			subject: c.subject,
+			size: c.size,
+			bytes: c.bytes,
+			runs: results.map((r) => r.growthMB),
+			growthMB,
+			treeGrowthMB: median(results.map((r) => r.treeGrowthMB)),
+			throughputMBs: median(results.map((r) => r.throughputMBs)),
+			small: typical.small,
+			large: typical.large,
+			settled: results.map((r) => r.settled),
+			startup: results.map((r) => r.startup),
+		};
+	});
+}
+
+/** One fresh n8n: settle, a small warm-up, the small run and the large run. */
+async function memoryRun(install, template, c, name) {
+	const root = n8n.copyUserFolder(template, name);
+	let server;
+	try {
+		server = await n8n.startServer(install, root);
+		const settled = await settle(server);
+		const pids = n8n.processTree(server.pid);
+		const measureRun = async (workflowId) => {
+			n8n.resetPeak(server.pid);
+			const sampler = n8n.sampleRss(pids, 50);
+			// Checked every 2 s: the REST calls that watch an execution make garbage of their own.
+			const [execution] = await server.waitFor([await server.trigger(workflowId)], { everyMs: 2000 });
+			const samples = sampler.stop();
+			const hwmKb = n8n.readStatus(server.pid)?.hwmKb ?? 0;
+			const run = n8n.nodeRun(execution, VIDEO_NODE);
+			const inWindow = samples.filter(([at]) => at >= run.startTime && at <= run.endTime);
+			const before = samples.filter(([at]) => at < run.startTime).at(-1) ?? samples[0];
+			const peakMB = Math.max(hwmKb, ...inWindow.map((s) => s[1])) / 1000;
+			return {
+				ms: run.executionTime,
+				bytes: Number(run.items[0]?.binary?.data?.bytes ?? run.items[0]?.json?.fileSize),
+				startMB: before[1] / 1000,
+				peakMB,
+				treeStartMB: before[2] / 1000,
+				treePeakMB: Math.max(...inWindow.map((s) => s[2])) / 1000,
+			};
+		};
+		await measureRun(c.small);
+		const small = await measureRun(c.small);
+		const large = await measureRun(c.large);
+		if (large.bytes !== c.bytes) throw new Error(`${c.subject}: the ${c.size} run stored ${large.bytes} bytes, expected ${c.bytes}`);
+		return {
+			settled,
+			startup: server.startup,
+			small,
+			large,
+			growthMB: large.peakMB - Math.max(small.peakMB, large.startMB),
+			treeGrowthMB: large.treePeakMB - Math.max(small.treePeakMB, large.treeStartMB),
+			throughputMBs: c.bytes / MB / Math.max(0.001, (large.ms - small.ms) / 1000),
+		};
+	} finally {
+		await server?.stop();
+		fs.rmSync(root, { recursive: true, force: true });
 	}
-	return results;
+}
+
+/** What streaming one video costs a bare Node process (bench/stream-floor.js), `runs` times: the median and the runs. */
+async function streamFloor(nodeBin, url, runs) {
+	const results = [];
+	for (let i = 0; i < runs; i++) results.push(await runJson(nodeBin, path.join(__dirname, 'stream-floor.js'), [url]));
+	return { node: results[0].node, bytes: results[0].bytes, runs: results.map((r) => r.growthMB), growthMB: median(results.map((r) => r.growthMB)) };
 }
 
 /** Runs `node <script> <args>` and parses the last line of its output as JSON. */
@@ -281,4 +316,4 @@ function curlSpeed(args) {
 	});
 }
 
-module.exports = { median, settle, batch, anchorBatches, detection, scheduleTable, memory, runJson, curlSpeed, MB };
+module.exports = { median, settle, batch, anchorBatches, detection, scheduleTable, memory, streamFloor, runJson, curlSpeed, MB };

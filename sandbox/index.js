@@ -89,7 +89,8 @@ class Sandbox {
 	/**
 	 * Queue a fault: the next `times` requests to `provider`'s `route` ('submit', 'poll', 'download',
 	 * or a provider-specific one) answer `status` (with `retryAfter` as a Retry-After header and the
-	 * provider's error body), or with `reset: true` have their connection dropped.
+	 * provider's error body), or with `reset: true` have their connection dropped. `delayMs` holds the
+	 * answer back first; with neither `status` nor `reset`, the request is then answered as usual.
 	 */
 	fault({ provider, route, status, times = 1, retryAfter, message, reset = false, delayMs = 0 }) {
 		this.faults.push({ provider, route, status, remaining: times, retryAfter, message, reset, delayMs });
@@ -180,6 +181,7 @@ class Sandbox {
 		const fault = this.takeFault(provider, route);
 		if (!fault) return false;
 		if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+		if (fault.status === undefined && !fault.reset) return false;
 		if (fault.reset) {
 			res.socket.destroy();
 			return true;

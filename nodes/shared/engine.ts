@@ -207,6 +207,8 @@ async function waitForJob(
 	const deadline = startedAt + options.maxWait * 1000;
 	api.deadline = deadline;
 	let snapshot = first;
+	// Gaps run from one check's start to the next, so a slow answer does not push every later check.
+	let checkedAt = startedAt;
 	while (!isFinal(snapshot.status)) {
 		const now = Date.now();
 		if (now >= deadline)
@@ -214,7 +216,9 @@ async function waitForJob(
 				ctx.getNode(),
 				`${provider.displayName} job ${snapshot.jobId} did not finish within ${options.maxWait} s (last status: ${snapshot.status})`,
 			);
-		await cancellableSleep(Math.min(nextPollDelayMs(now - startedAt, options.pollInterval * 1000), deadline - now), signal);
+		const nextCheckAt = checkedAt + nextPollDelayMs(checkedAt - startedAt, options.pollInterval * 1000);
+		await cancellableSleep(Math.max(0, Math.min(nextCheckAt, deadline) - now), signal);
+		checkedAt = Date.now();
 		snapshot = track(await status(provider, api, snapshot.jobId, context));
 	}
 	return snapshot;

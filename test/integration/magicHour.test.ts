@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
 import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+import { nextPollDelayMs } from '../../nodes/shared/schedule';
 import { binaryBytes, credentialTestStatus, runNode } from '../helpers/n8n';
 import { expectContinueOnFail, expectNoError, useProviderSandbox, visibleText } from '../helpers/provider';
 import { sha256 } from '../helpers/sandbox';
@@ -94,6 +95,20 @@ describe('Magic Hour: generate', () => {
 		const lastPoll = polls().at(-1)!;
 		const download = downloads()[0];
 		expect(download.at - lastPoll.at).toBeLessThan(1500);
+	});
+
+	test('a slow status answer does not push back the checks after it', async () => {
+		// Every answer takes 0.8 s; the gaps (1 s and more) run from one check's start to the next.
+		provider.sandbox.fault({ provider: 'magicHour', route: 'poll', delayMs: 800, times: 10 });
+		const result = await run({ prompt: 'a fox [sandbox:seconds=5]', options: { pollInterval: 1 } });
+		expectNoError(result);
+		const starts = polls().map((poll) => poll.at);
+		expect(starts.length).toBeGreaterThanOrEqual(3);
+		const gaps = starts.slice(1).map((at, index) => at - starts[index]);
+		const scheduled = starts.slice(0, -1).map((at) => nextPollDelayMs(at - starts[0] + 1000, 1000));
+		const lateness = gaps.reduce((sum, gap, index) => sum + gap - scheduled[index], 0) / gaps.length;
+		// Counting from the answer instead would make every gap 0.8 s longer.
+		expect(lateness).toBeLessThan(400);
 	});
 
 	test('a 20 MB video arrives whole', async () => {
