@@ -233,10 +233,12 @@ async function memoryRun(install, template, c, name) {
 	const root = n8n.copyUserFolder(template, name);
 	let server;
 	try {
-		server = await n8n.startServer(install, root);
+		server = await n8n.startServer(install, root, { inspect: true });
 		const settled = await settle(server);
 		const pids = n8n.processTree(server.pid);
 		const measureRun = async (workflowId) => {
+			// Each run starts from a collected heap: whether V8 happened to collect in between must not count.
+			await server.collectGarbage();
 			n8n.resetPeak(server.pid);
 			const sampler = n8n.sampleRss(pids, 50);
 			// Checked every 2 s: the REST calls that watch an execution make garbage of their own.

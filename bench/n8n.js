@@ -3,6 +3,7 @@
 // community package, credentials and workflows imported), `n8n start` servers on copies of it,
 // executions started and read back over n8n's REST API, and the n8n process measured from /proc.
 // Builds on scripts/n8n.js and scripts/n8n-runtime.js (the e2e suite's), which it only calls.
+const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -132,10 +133,13 @@ async function stopAll() {
  * `n8n start` on a user folder, signed in. Resolves once the REST API answers, with the time and the
  * CPU n8n took to get there (its own process and its children, the task runner).
  */
-async function startServer(install, root) {
+/** `inspect`: open V8's inspector on a free port (`server.inspectPort`), for collectGarbage(). */
+async function startServer(install, root, { inspect = false } = {}) {
 	const env = await envFor(install, root);
 	const startedAt = Date.now();
-	const server = await runtime.startN8nServer(install, { env, cwd: root, port: await runtime.freePort() });
+	const inspectPort = inspect ? await runtime.freePort() : undefined;
+	const nodeArgs = inspect ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+	const server = await runtime.startN8nServer(install, { env, cwd: root, port: await runtime.freePort(), nodeArgs });
 	const readyMs = Date.now() - startedAt;
 	const pid = server.child.pid;
 	const startupCpu = processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
@@ -143,6 +147,7 @@ async function startServer(install, root) {
 		await runtime.setupOwner(server.baseUrl, server.settings);
 		const client = await runtime.login(server.baseUrl);
 		const started = new Server(install, root, server, client, { readyMs, startupCpu, mainCpu: cpuSeconds(pid) });
+		started.inspectPort = inspectPort;
 		live.add(started);
 		return started;
 	} catch (error) {
@@ -203,6 +208,15 @@ class Server {
 	async run(workflowId, options) {
 		const [execution] = await this.waitFor([await this.trigger(workflowId)], { everyMs: 250, ...options });
 		return execution;
+	}
+
+	/** A full garbage collection in n8n's main process (started with `inspect`), then a moment for RSS to follow. */
+	async collectGarbage() {
+		if (!this.inspectPort) throw new Error('n8n was started without the inspector');
+		await new Promise((resolve, reject) => {
+			execFile(this.install.nodeBin, [path.join(__dirname, 'gc.js'), String(this.inspectPort)], (error) => (error ? reject(error) : resolve()));
+		});
+		await sleep(500);
 	}
 
 	async stop() {

@@ -224,12 +224,12 @@ async function waitForReady(baseUrl, child, limitMs = 5 * 60 * 1000) {
  * `n8n start` on 127.0.0.1:`port`, resolved once its REST API is up. `stdio: 'inherit'` shows n8n's
  * output; otherwise it is collected (`output()`). `stop()` ends the process group and waits for it.
  */
-async function startN8nServer(install, { env, cwd, port, stdio = 'pipe', readyTimeoutMs } = {}) {
+async function startN8nServer(install, { env, cwd, port, stdio = 'pipe', readyTimeoutMs, nodeArgs = [] } = {}) {
 	const baseUrl = `http://127.0.0.1:${port}`;
 	// Webhook (and Wait-node resume) URLs on 127.0.0.1: "localhost" can resolve to ::1, where n8n is not.
 	// 1.x reads WEBHOOK_URL; 2.x reads N8N_WEBHOOK_URL and warns about the old name.
 	const webhookVariable = Number(String(install.version).split('.')[0]) >= 2 ? 'N8N_WEBHOOK_URL' : 'WEBHOOK_URL';
-	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
+	const child = spawn(install.nodeBin, [...nodeArgs, install.n8nBin, 'start'], {
 		env: { [webhookVariable]: `${baseUrl}/`, ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
 		cwd: cwd ?? env.N8N_USER_FOLDER,
 		stdio: ['ignore', stdio, stdio],

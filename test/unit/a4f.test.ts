@@ -93,6 +93,28 @@ describe('decoding base64 from a streamed JSON answer', () => {
 		}
 	});
 
+	test('URL-safe base64 and padding, decoded alike', async () => {
+		for (const length of [1000, 1001, 1002]) {
+			const bytes = randomBytes(length);
+			const b64url = bytes.toString('base64url');
+			for (const size of [3, 64]) {
+				const field = await open(answer(b64url), size);
+				expect({ length, size, equal: (await read(field)).equals(bytes) }).toEqual({ length, size, equal: true });
+			}
+			const padded = await open(answer(bytes.toString('base64')), 5);
+			expect((await read(padded)).equals(bytes)).toBe(true);
+		}
+	});
+
+	test('decoding over the base64 already read leaves the rest of the answer intact', async () => {
+		// The decoder writes the video over the base64 it has read; the JSON after the field must survive.
+		const text = answer(video.toString('base64'), ',"after":"kept"');
+		const field = await open(Buffer.from(text), 4096);
+		expect((await read(field)).equals(video)).toBe(true);
+		if (!field.found) throw new Error('not found');
+		expect(field.document()).toMatchObject({ after: 'kept' });
+	});
+
 	test('JSON escapes inside the base64: \\/, line breaks, \\u sequences', async () => {
 		const b64 = video.toString('base64');
 		const escaped = b64
