@@ -7,7 +7,7 @@
 //   npm run bench                        everything (about 12 minutes on 2 cores)
 // For development: parts, fewer runs, other lengths or nodes, and --no-write to keep BENCHMARKS.md:
 //   node bench/run.js --no-write --only=batch,detection,memory,overhead --runs=1 --items=1,5
-//     --lengths=3,30 --memory=magicHour,a4f --larger=a4f   (--larger= runs no 1 GB case)
+//     --lengths=3,30 --memory=magicHour,a4f --larger=a4f --larger-size=3GB   (--larger= runs no larger case)
 // Every run saves its figures to RESULTS_FILE; --report=<file> writes BENCHMARKS.md from such a file.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -16,6 +16,7 @@ const { execFileSync } = require('node:child_process');
 const { ensureN8n, DEFAULT_N8N_VERSION, NODE_VERSION } = require('../scripts/n8n');
 const runtime = require('../scripts/n8n-runtime');
 const { startSandbox } = require('../sandbox');
+const { parseSize } = require('../sandbox/directives');
 const n8n = require('./n8n');
 const measure = require('./measure');
 const { batchWorkflow, singleWorkflow, credentials, SUBJECTS } = require('./workflows');
@@ -55,6 +56,11 @@ const TARGETS = {
 	 * floor, measured in the same run for the same size, plus the run-to-run noise of n8n's RSS.
 	 */
 	memoryMB: (floorMB) => Math.max(32, floorMB + 10),
+	/**
+	 * The larger video may cost at most this share of its extra size more than the 300 MB one: a node
+	 * that kept even that much of the video in memory would miss it.
+	 */
+	memoryGrowthShare: 0.05,
 };
 
 function parseArgs(argv) {
@@ -67,6 +73,7 @@ function parseArgs(argv) {
 		else if (name === '--lengths') PLAN.detection.lengths = value.split(',').map(Number);
 		else if (name === '--memory') PLAN.memory.subjects = value.split(',');
 		else if (name === '--larger') PLAN.memory.larger.subjects = value ? value.split(',') : [];
+		else if (name === '--larger-size') Object.assign(PLAN.memory.larger, { size: value, bytes: parseSize(value) });
 		else if (name === '--report') args.report = value;
 		else if (arg === '--no-write') args.write = false;
 		else throw new Error(`unknown option ${arg} (see the top of bench/run.js)`);
@@ -154,10 +161,18 @@ function checkTargets(results) {
 		if (row.seconds === 60) check(`Status requests, 60 s job (${SUBJECTS[plan.detection.subject].label}, defaults)`, row.polls, TARGETS.polls60, 'requests');
 	}
 	for (const floor of Object.values(results.floor ?? {})) floor.targetMB = round1(TARGETS.memoryMB(floor.growthMB));
+	const sizeText = (size) => size.replace(/([KMG]B)$/, ' $1');
 	for (const row of results.memory ?? []) {
 		if (row.subject === 'anchor') continue;
-		row.targetMB = results.floor[row.size].targetMB;
-		check(`Memory, ${row.size.replace(/([KMG]B)$/, ' $1')} video over 4 KB video: ${SUBJECTS[row.subject].label}`, row.growthMB, row.targetMB, 'MB');
+		if (row.size === plan.memory.large) {
+			row.targetMB = results.floor[row.size].targetMB;
+			check(`Memory, ${sizeText(row.size)} video over 4 KB video: ${SUBJECTS[row.subject].label}`, row.growthMB, row.targetMB, 'MB');
+			continue;
+		}
+		const base = results.memory.find((m) => m.subject === row.subject && m.size === plan.memory.large);
+		if (!base) continue;
+		row.targetMB = round1(base.growthMB + (TARGETS.memoryGrowthShare * (row.bytes - base.bytes)) / 1e6);
+		check(`Memory, ${sizeText(row.size)} video over 4 KB video: ${SUBJECTS[row.subject].label} (its ${sizeText(base.size)} figure + ${TARGETS.memoryGrowthShare * 100}% of the extra size)`, row.growthMB, row.targetMB, 'MB');
 	}
 	return checks;
 }
@@ -168,7 +183,7 @@ async function main() {
 	const runs = (n) => args.runs ?? n;
 	runtime.assertBuilt();
 	const install = ensureN8n(DEFAULT_N8N_VERSION);
-	const results = { plan: PLAN, targets: { ...TARGETS, delay: 'max(10% of the job, 2 s)', memoryMB: 'max(32 MB, bare Node + 10 MB)' }, machine: machine(install), command: COMMAND };
+	const results = { plan: PLAN, machine: machine(install), command: COMMAND };
 	log(`n8n ${install.version} on Node ${results.machine.n8nNode}; ${results.machine.nproc} CPUs, ${results.machine.memoryGB.toFixed(0)} GB`);
 
 	const sandbox = await startSandbox({ jobDurationMs: PLAN.batch.jobSeconds * 1000 });
@@ -245,6 +260,8 @@ async function main() {
 
 /** Checks the targets, writes BENCHMARKS.md and sets the exit code. */
 function finish(results, args) {
+	// The targets as they stand now: a saved run can be judged again after a target changed.
+	results.targets = { ...TARGETS, delay: 'max(10% of the job, 2 s)', memoryMB: 'max(32 MB, bare Node + 10 MB)' };
 	results.checks = checkTargets(results);
 	if (args.write) {
 		writeReport(path.join(ROOT, 'BENCHMARKS.md'), results);
