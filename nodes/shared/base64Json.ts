@@ -254,7 +254,7 @@ class Base64JsonScanner {
 		return i + 1;
 	}
 
-	/** The field's bytes: base64, maybe with JSON escapes (`\\/`, `\\n`) and a data URI prefix. */
+	/** The field's bytes: base64, maybe with JSON escapes (`\/`, `\n`) and a data URI prefix. */
 	private inField(bytes: Buffer, start: number): number {
 		let i = start;
 		while (i < bytes.length) {
