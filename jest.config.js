@@ -2,6 +2,8 @@
 const base = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',
+	// Tests live in test/; tools/*/node_modules (the scanner, the registry) need no crawling.
+	roots: ['<rootDir>/test'],
 	testTimeout: 60_000,
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };

@@ -44,7 +44,7 @@ async function child(mode, size, baseUrl) {
 	const { Container } = require('@n8n/di');
 	const { BinaryDataService } = require('n8n-core');
 	const { runNode, initBinaryData, cleanupBinaryData } = require(path.join(ROOT, 'test/helpers/n8n.ts'));
-	const { A4F } = require(path.join(ROOT, 'nodes/A4F/A4F.node.ts'));
+	const { A4f: A4F } = require(path.join(ROOT, 'nodes/A4F/A4f.node.ts'));
 	const { A4FApi } = require(path.join(ROOT, 'credentials/A4FApi.credentials.ts'));
 	await initBinaryData();
 	const prompt = `memory bench [sandbox:size=${size}B]`;

@@ -2,7 +2,9 @@
 
 /**
  * Prompt directives let a workflow ask the sandbox for a behaviour without any control call:
- * `[sandbox:fail]`, `[sandbox:moderation]`, `[sandbox:seconds=2.5]`, `[sandbox:size=300MB]`.
+ * `[sandbox:fail]`, `[sandbox:moderation]`, `[sandbox:seconds=2.5]`, `[sandbox:size=300MB]`,
+ * `[sandbox:pollfail=7]` (the job's first 7 status checks answer 503, enough to outlast a client's
+ * own retries: for Retry On Fail and restart tests).
  */
 function parseDirectives(prompt) {
 	const directives = {};
@@ -12,6 +14,7 @@ function parseDirectives(prompt) {
 		if (key === 'fail' || key === 'moderation') directives.outcome = key === 'fail' ? 'failed' : 'moderated';
 		if (key === 'seconds') directives.durationMs = Number(value) * 1000;
 		if (key === 'size') directives.videoBytes = parseSize(value);
+		if (key === 'pollfail') directives.pollFailures = Number(value);
 	}
 	return directives;
 }

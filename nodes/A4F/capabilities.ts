@@ -1,4 +1,4 @@
-import type { CapabilityTable, FieldChoice, FieldSpec, ModelSpec } from '../shared/capabilities';
+import { capabilityTable, type FieldChoice, type FieldSpec, type ModelEntry } from '../shared/capabilities';
 
 /**
  * A4F video models (seed 001 and provider-contracts.md section 2): each model's longest duration and
@@ -19,9 +19,8 @@ const seconds = (longest: number): FieldChoice => ({
 	values: Array.from({ length: longest }, (_, i) => i + 1),
 	default: Math.min(longest, 5),
 });
-const RATIO: FieldChoice = { values: RATIOS, default: '9:16' };
 
-function model(value: string, name: string, description: string, longest: number, qualities: string[]): ModelSpec {
+function model(value: string, name: string, description: string, longest: number, qualities: string[]): ModelEntry {
 	return {
 		value,
 		name,
@@ -29,34 +28,49 @@ function model(value: string, name: string, description: string, longest: number
 		fields: {
 			duration: seconds(longest),
 			resolution: { values: qualities, default: qualities.includes('1080p') ? '1080p' : qualities[0] },
-			aspectRatio: RATIO,
+			aspectRatio: { values: RATIOS },
 		},
 	};
 }
 
 export const A4F_FIELDS: FieldSpec[] = [
 	{
-		name: 'duration',
-		displayName: 'Duration (Seconds)',
-		description: 'Length of the video. Each model has its own longest duration (Veo: 8 s).',
-		type: 'number',
+		property: {
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'options',
+			options: [],
+			default: 5,
+			description: 'Length of the video. Each model has its own longest duration (Veo: 8 s).',
+		},
+		valueType: 'number',
 		label: (value) => `${value} s`,
 	},
 	{
-		name: 'resolution',
-		displayName: 'Quality',
-		description: 'Output quality. The qualities offered depend on the model; A4F recommends 1080p for most.',
-		type: 'string',
+		property: {
+			displayName: 'Quality',
+			name: 'resolution',
+			type: 'options',
+			options: [],
+			default: '1080p',
+			description: 'Output quality. The qualities offered depend on the model; A4F recommends 1080p for most.',
+		},
+		valueType: 'string',
 	},
 	{
-		name: 'aspectRatio',
-		displayName: 'Aspect Ratio',
-		description: 'Shape of the video (A4F calls it ratio)',
-		type: 'string',
+		property: {
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: [],
+			default: '9:16',
+			description: 'Shape of the video (A4F calls it ratio)',
+		},
+		valueType: 'string',
 	},
 ];
 
-export const A4F_CAPABILITIES: CapabilityTable = {
+export const A4F_CAPABILITIES = capabilityTable({
 	defaultModel: 'provider-2/kling-v2.1',
 	fields: A4F_FIELDS,
 	models: [
@@ -71,9 +85,9 @@ export const A4F_CAPABILITIES: CapabilityTable = {
 	// A model id typed in: the API's own limits (1 to 8 s, 480p to 1080p, every ratio).
 	customModel: {
 		fields: {
-			duration: { values: seconds(MAX_DURATION).values, default: 5 },
+			duration: { values: seconds(MAX_DURATION).values },
 			resolution: { values: ['480p', '720p', '1080p'], default: '720p' },
-			aspectRatio: RATIO,
+			aspectRatio: { values: RATIOS },
 		},
 	},
-};
+});

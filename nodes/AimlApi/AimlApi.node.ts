@@ -11,7 +11,7 @@ export class AimlApi implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ($parameter["model"] ? ": " + ($parameter["model"] === "other" ? $parameter["customModel"] : $parameter["model"]) : "") }}',
-		description: 'Turn text into video with AI/ML API (PixVerse v5 and its other video models)',
+		description: 'Turn text into video with AI/ML API (PixVerse V5 and its other video models)',
 		defaults: { name: 'AI/ML API' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

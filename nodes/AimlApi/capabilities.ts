@@ -1,4 +1,4 @@
-import type { CapabilityTable, FieldSpec, FieldValue } from '../shared/capabilities';
+import { capabilityTable, type FieldSpec, type FieldValue } from '../shared/capabilities';
 
 /**
  * AI/ML API video models (seed 002 and provider-contracts.md section 3). PixVerse v5 is described
@@ -23,48 +23,68 @@ const orModelDefault = (label: (value: FieldValue) => string) => (value: FieldVa
 
 export const AIML_FIELDS: FieldSpec[] = [
 	{
-		name: 'aspectRatio',
-		displayName: 'Aspect Ratio',
-		description: 'Shape of the video',
-		type: 'string',
+		property: {
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: [],
+			default: '16:9',
+			description: 'Shape of the video',
+		},
+		valueType: 'string',
 		label: orModelDefault(String),
 	},
 	{
-		name: 'resolution',
-		displayName: 'Resolution',
-		description: 'Output resolution (its short side). PixVerse v5 makes 8 s videos up to 720p only.',
-		type: 'string',
+		property: {
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			options: [],
+			default: '720p',
+			description: 'Output resolution (its short side). PixVerse V5 makes 8 s videos up to 720p only.',
+		},
+		valueType: 'string',
 		label: orModelDefault(String),
 	},
 	{
-		name: 'duration',
-		displayName: 'Duration (Seconds)',
-		description: 'Length of the video. PixVerse v5 makes 5 or 8 s, and only 5 s at 1080p.',
-		type: 'number',
+		property: {
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'options',
+			options: [],
+			default: 5,
+			description: 'Length of the video. PixVerse V5 makes 5 or 8 s, and only 5 s at 1080p.',
+		},
+		valueType: 'number',
 		label: orModelDefault((value) => `${value} s`),
 	},
 	{
-		name: 'style',
-		displayName: 'Style',
-		description: 'Visual style of the video',
-		type: 'string',
+		property: {
+			displayName: 'Style',
+			name: 'style',
+			type: 'options',
+			options: [],
+			default: NOT_SENT,
+			description: 'Visual style of the video',
+		},
+		valueType: 'string',
 		label: (value) => STYLE_NAMES[String(value)] ?? String(value),
 	},
 ];
 
-export const AIML_CAPABILITIES: CapabilityTable = {
+export const AIML_CAPABILITIES = capabilityTable({
 	defaultModel: PIXVERSE_V5,
 	fields: AIML_FIELDS,
 	models: [
 		{
 			value: PIXVERSE_V5,
-			name: 'PixVerse v5',
+			name: 'PixVerse V5',
 			description: 'Fast, sharp, cinematic clips of 5 or 8 s, from 360p to 1080p',
 			fields: {
-				aspectRatio: { values: ['16:9', '4:3', '1:1', '3:4', '9:16'], default: '16:9' },
-				resolution: { values: ['360p', '540p', '720p', '1080p'], default: '720p' },
-				duration: { values: [5, 8], default: 5 },
-				style: { values: Object.keys(STYLE_NAMES), default: NOT_SENT },
+				aspectRatio: { values: ['16:9', '4:3', '1:1', '3:4', '9:16'] },
+				resolution: { values: ['360p', '540p', '720p', '1080p'] },
+				duration: { values: [5, 8] },
+				style: { values: Object.keys(STYLE_NAMES) },
 			},
 			// The API refuses 1080p with 8 s; PixVerse takes prompts up to 2048 characters.
 			traits: { negativePrompt: true, seed: true, longestAt1080p: 5, maxPromptLength: 2048 },
@@ -79,7 +99,7 @@ export const AIML_CAPABILITIES: CapabilityTable = {
 		},
 		traits: { additionalFields: true },
 	},
-};
+});
 
 /** The request fields the common parameters fill, by parameter name. */
 export const API_FIELD: Readonly<Record<string, string>> = {

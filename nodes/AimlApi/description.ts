@@ -34,7 +34,7 @@ export const aimlApiProperties: INodeProperties[] = [
 		example: MODEL_ID_EXAMPLE,
 		description: 'The ID of an AI/ML API video model, exactly as the AI/ML API docs write it',
 	}),
-	{ ...promptProperty(2048), description: 'The text to turn into video (PixVerse v5 takes up to 2048 characters)' },
+	{ ...promptProperty(2048), description: 'The text to turn into video (PixVerse V5 takes up to 2048 characters)' },
 	...UI_TABLE.fields.flatMap((field) => fieldProperties(UI_TABLE, field, JOB_OPERATIONS)),
 	{
 		displayName: '1080p videos can be 5 s long at most: choose 5 s, or 720p or lower for 8 s. The node stops before sending, so no credits are used.',

@@ -28,7 +28,7 @@ const typedModelSchema = modelIdSchema(MODEL_ID_EXAMPLE);
 
 const FIXED_FIELDS: Readonly<Record<string, string>> = { model: 'Model', prompt: 'Prompt' };
 const displayNameOf = (param: string) =>
-	TABLE.fields.find((f) => f.name === param)?.displayName ?? { negativePrompt: 'Negative Prompt', seed: 'Seed' }[param] ?? param;
+	TABLE.fields.find((f) => f.property.name === param)?.property.displayName ?? { negativePrompt: 'Negative Prompt', seed: 'Seed' }[param] ?? param;
 
 export const inputSchema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
 	negativePrompt: z.string().optional(),
@@ -65,7 +65,7 @@ export const inputSchema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
 /** Fills the model's defaults, then drops what is not to be sent (a field left to the model, no style, seed 0). */
 export function normalizeInput(raw: RawInput): RawInput {
 	const filled: RawInput = applyModelDefaults(TABLE, raw);
-	for (const field of TABLE.fields) if (filled[field.name] === NOT_SENT || filled[field.name] === null) delete filled[field.name];
+	for (const { property } of TABLE.fields) if (filled[property.name] === NOT_SENT || filled[property.name] === null) delete filled[property.name];
 	if (typeof filled.negativePrompt !== 'string' || !filled.negativePrompt.trim()) delete filled.negativePrompt;
 	else filled.negativePrompt = filled.negativePrompt.trim();
 	if (filled.seed === 0 || filled.seed === '' || filled.seed === null || filled.seed === undefined) delete filled.seed;

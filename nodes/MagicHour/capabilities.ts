@@ -1,4 +1,4 @@
-import { modelSpec, type CapabilityTable, type FieldSpec, type ModelSpec } from '../shared/capabilities';
+import { capabilityTable, modelSpec, type FieldSpec, type ModelEntry } from '../shared/capabilities';
 
 /**
  * Magic Hour text-to-video models (seeds/000 and provider-contracts.md 1.2, model matrix of
@@ -22,7 +22,7 @@ function model(
 	resolutions: string[],
 	audio: AudioSupport,
 	aliases?: string[],
-): ModelSpec {
+): ModelEntry {
 	return {
 		value,
 		aliases,
@@ -30,7 +30,7 @@ function model(
 		description,
 		fields: {
 			duration: { values: durations, default: defaultDuration },
-			aspectRatio: { values: aspectRatios, default: '16:9' },
+			aspectRatio: { values: aspectRatios },
 			resolution: { values: resolutions, default: resolutions.includes('720p') ? '720p' : resolutions[0] },
 		},
 		traits: { audio },
@@ -39,27 +39,42 @@ function model(
 
 export const MAGIC_HOUR_FIELDS: FieldSpec[] = [
 	{
-		name: 'duration',
-		displayName: 'Duration (Seconds)',
-		description: 'Length of the video. The lengths offered depend on the model.',
-		type: 'number',
+		property: {
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'options',
+			options: [],
+			default: 5,
+			description: 'Length of the video. The lengths offered depend on the model.',
+		},
+		valueType: 'number',
 		label: (value) => `${value} s`,
 	},
 	{
-		name: 'aspectRatio',
-		displayName: 'Aspect Ratio',
-		description: 'Shape of the video. Sora 2 and Veo 3.1 make 16:9 and 9:16 only.',
-		type: 'string',
+		property: {
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: [],
+			default: '16:9',
+			description: 'Shape of the video. Sora 2 and Veo 3.1 make 16:9 and 9:16 only.',
+		},
+		valueType: 'string',
 	},
 	{
-		name: 'resolution',
-		displayName: 'Resolution',
-		description: 'Output resolution. The resolutions offered depend on the model; 1080p needs a paid plan.',
-		type: 'string',
+		property: {
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			options: [],
+			default: '720p',
+			description: 'Output resolution. The resolutions offered depend on the model; 1080p needs a paid plan.',
+		},
+		valueType: 'string',
 	},
 ];
 
-export const MAGIC_HOUR_CAPABILITIES: CapabilityTable = {
+export const MAGIC_HOUR_CAPABILITIES = capabilityTable({
 	defaultModel: 'default',
 	fields: MAGIC_HOUR_FIELDS,
 	models: [
@@ -82,7 +97,7 @@ export const MAGIC_HOUR_CAPABILITIES: CapabilityTable = {
 		model('veo3.1', 'Veo 3.1', 'Realism, polish and prompt adherence. Audio can be switched on.', [4, 6, 8, 16, 24, 32, 40, 48, 56], 4, WIDE_TALL, ['720p', '1080p'], 'toggle', ['veo3.1-audio']),
 		model('kling-1.6', 'Kling 1.6 (Legacy)', 'Dependable clips with smooth motion, up to 60 s. No audio.', range(5, 60, 5), 5, WIDE_TALL_SQUARE, ['720p', '1080p'], 'none'),
 	],
-};
+});
 
 export const audioSupport = (modelId: string): AudioSupport =>
 	(modelSpec(MAGIC_HOUR_CAPABILITIES, modelId)?.traits?.audio as AudioSupport | undefined) ?? 'none';

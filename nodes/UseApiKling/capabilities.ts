@@ -1,4 +1,4 @@
-import { modelSpec, type CapabilityTable, type FieldSpec, type ModelSpec } from '../shared/capabilities';
+import { capabilityTable, modelSpec, type FieldSpec, type ModelEntry } from '../shared/capabilities';
 
 /**
  * Kling text-to-video through useapi.net (seeds/003 and provider-contracts.md 4.2: the seed's model
@@ -29,15 +29,15 @@ const THREE_TO_FIFTEEN = Array.from({ length: 13 }, (_, i) => i + 3);
 const ASPECT_RATIOS = ['16:9', '9:16', '1:1'];
 const STD_PRO = ['std', 'pro'];
 
-function model(value: string, name: string, description: string, durations: number[], modes: string[] | undefined, traits: KlingTraits): ModelSpec {
+function model(value: string, name: string, description: string, durations: number[], modes: string[] | undefined, traits: KlingTraits): ModelEntry {
 	return {
 		value,
 		name,
 		description,
 		fields: {
-			duration: { values: durations, default: 5 },
-			aspectRatio: { values: ASPECT_RATIOS, default: '16:9' },
-			...(modes ? { mode: { values: modes, default: 'std' } } : {}),
+			duration: { values: durations },
+			aspectRatio: { values: ASPECT_RATIOS },
+			...(modes ? { mode: { values: modes } } : {}),
 		},
 		traits: { ...traits },
 	};
@@ -47,28 +47,43 @@ const MODE_LABELS: Record<string, string> = { std: 'Standard', pro: 'Pro (Higher
 
 export const USEAPI_KLING_FIELDS: FieldSpec[] = [
 	{
-		name: 'duration',
-		displayName: 'Duration (Seconds)',
-		description: 'Length of the video. Kling 3.0 models make 3 to 15 seconds, the others 5 or 10.',
-		type: 'number',
+		property: {
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'options',
+			options: [],
+			default: 5,
+			description: 'Length of the video. Kling 3.0 models make 3 to 15 seconds, the others 5 or 10.',
+		},
+		valueType: 'number',
 		label: (value) => `${value} s`,
 	},
 	{
-		name: 'aspectRatio',
-		displayName: 'Aspect Ratio',
-		description: 'Shape of the video',
-		type: 'string',
+		property: {
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: [],
+			default: '16:9',
+			description: 'Shape of the video',
+		},
+		valueType: 'string',
 	},
 	{
-		name: 'mode',
-		displayName: 'Mode',
-		description: 'Quality level. Pro looks better, takes longer and costs more Kling credits.',
-		type: 'string',
+		property: {
+			displayName: 'Mode',
+			name: 'mode',
+			type: 'options',
+			options: [],
+			default: 'std',
+			description: 'Quality level. Pro looks better, takes longer and costs more Kling credits.',
+		},
+		valueType: 'string',
 		label: (value) => MODE_LABELS[String(value)] ?? String(value),
 	},
 ];
 
-export const USEAPI_KLING_CAPABILITIES: CapabilityTable = {
+export const USEAPI_KLING_CAPABILITIES = capabilityTable({
 	defaultModel: 'kling-v1-6',
 	fields: USEAPI_KLING_FIELDS,
 	models: [
@@ -91,6 +106,6 @@ export const USEAPI_KLING_CAPABILITIES: CapabilityTable = {
 		}),
 		model('kling-v3-0-turbo', 'Kling 3.0 Turbo', 'Faster 3.0; 3 to 15 seconds, always with audio', THREE_TO_FIFTEEN, STD_PRO, { audio: 'always' }),
 	],
-};
+});
 
 export const klingTraits = (modelId: string): Partial<KlingTraits> => (modelSpec(USEAPI_KLING_CAPABILITIES, modelId)?.traits ?? {}) as Partial<KlingTraits>;

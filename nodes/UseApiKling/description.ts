@@ -22,18 +22,23 @@ function audioProperties(): INodeProperties[] {
 	// Groups whose default is on come first: when the model is an expression n8n shows every group and
 	// the last one's default wins, so audio then stays off unless switched on.
 	const ordered = [...groups.values()].sort((a, b) => Number(!!b.traits?.audioDefault) - Number(!!a.traits?.audioDefault));
-	return ordered.map((first) => ({
-		displayName: 'Enable Audio',
-		name: 'enableAudio',
-		type: 'boolean',
-		default: !!first.traits?.audioDefault,
-		description: first.traits?.audioNeedsPro
-			? 'Whether to add audio. This model makes audio in Pro mode only.'
-			: 'Whether to add audio (sound effects) to the video',
-		displayOptions: forModels(
-			(m) => m.traits?.audio === 'toggle' && !!m.traits.audioDefault === !!first.traits?.audioDefault && !!m.traits.audioNeedsPro === !!first.traits?.audioNeedsPro,
-		),
-	}));
+	return ordered.map((first) => {
+		const property: INodeProperties = {
+			displayName: 'Enable Audio',
+			name: 'enableAudio',
+			type: 'boolean',
+			default: false,
+			description: first.traits?.audioNeedsPro
+				? 'Whether to add audio. This model makes audio in Pro mode only.'
+				: 'Whether to add audio (sound effects) to the video',
+			displayOptions: forModels(
+				(m) => m.traits?.audio === 'toggle' && !!m.traits.audioDefault === !!first.traits?.audioDefault && !!m.traits.audioNeedsPro === !!first.traits?.audioNeedsPro,
+			),
+		};
+		// A boolean default stays a literal (n8n's linter reads only literals); the models whose audio is on by default get true.
+		if (first.traits?.audioDefault) property.default = true;
+		return property;
+	});
 }
 
 export const useApiKlingProperties: INodeProperties[] = [

@@ -10,17 +10,7 @@ const forJobs = { show: { operation: JOB_OPERATIONS } };
 
 /** A field of the table as an n8n property; `styles` limits it to the API styles that take it. */
 function fieldProperty(field: GatewayField): INodeProperties {
-	const property: INodeProperties = {
-		displayName: field.displayName,
-		name: field.name,
-		type: field.type === 'integer' ? 'number' : field.type,
-		default: field.default,
-		description: field.description,
-	};
-	if (field.type === 'integer') property.typeOptions = { minValue: field.min, maxValue: field.max, numberPrecision: 0 };
-	if (field.placeholder) property.placeholder = field.placeholder;
-	if (field.styles) property.displayOptions = { show: { '/apiStyle': [...field.styles] } };
-	return property;
+	return field.styles ? { ...field.property, displayOptions: { show: { '/apiStyle': [...field.styles] } } } : field.property;
 }
 
 export const videoGenerationProperties: INodeProperties[] = [

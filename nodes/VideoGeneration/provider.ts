@@ -57,12 +57,15 @@ const toNumber = (value: unknown) => {
 
 /** A table field's schema: unset (empty) passes as undefined; a set value must fit the field. */
 function fieldSchema(field: GatewayField): z.ZodTypeAny {
-	if (field.type === 'json')
-		return jsonObjectSchema(field.displayName).transform((object) => (Object.keys(object).length ? (object as IDataObject) : undefined));
-	if (field.type === 'string')
-		return z.preprocess(blankToUndefined, z.string({ invalid_type_error: `${field.displayName} must be text` }).trim().optional());
-	const rule = `${field.displayName} must be a whole number from ${field.min} to ${field.max}`;
-	const number = z.number({ invalid_type_error: rule }).int(rule).min(field.min ?? 0, rule).max(field.max ?? Number.MAX_SAFE_INTEGER, rule);
+	const { displayName, typeOptions } = field.property;
+	if (field.kind === 'json')
+		return jsonObjectSchema(displayName).transform((object) => (Object.keys(object).length ? (object as IDataObject) : undefined));
+	if (field.kind === 'string')
+		return z.preprocess(blankToUndefined, z.string({ invalid_type_error: `${displayName} must be text` }).trim().optional());
+	const min = typeOptions?.minValue ?? 0;
+	const max = typeOptions?.maxValue ?? Number.MAX_SAFE_INTEGER;
+	const rule = `${displayName} must be a whole number from ${min} to ${max}`;
+	const number = z.number({ invalid_type_error: rule }).int(rule).min(min, rule).max(max, rule);
 	return z.preprocess(toNumber, number.optional()).transform((value) => (value === 0 && field.zeroMeansUnset ? undefined : value));
 }
 
@@ -78,15 +81,15 @@ const inputSchema = z
 		imageBinaryProperty: z.string().trim().optional(),
 		imageBinary: z.object({ mimeType: z.string().optional() }).passthrough().optional(),
 		binaryNames: z.array(z.string()),
-		...Object.fromEntries(GATEWAY_FIELDS.map((field) => [field.name, fieldSchema(field)])),
+		...Object.fromEntries(GATEWAY_FIELDS.map((field) => [field.property.name, fieldSchema(field)])),
 	})
 	.superRefine((input, ctx) => {
 		const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
 		const values = input as Record<string, unknown>;
 		const styleName = styleSpec(input.style).name;
-		for (const field of GATEWAY_FIELDS)
-			if (field.styles && !field.styles.includes(input.style) && values[field.name] !== undefined)
-				issue(field.name, `${field.displayName} is not part of the ${styleName}: remove it, or use ${field.styles.map((s) => styleSpec(s).name).join(' or ')}`);
+		for (const { property, styles } of GATEWAY_FIELDS)
+			if (styles && !styles.includes(input.style) && values[property.name] !== undefined)
+				issue(property.name, `${property.displayName} is not part of the ${styleName}: remove it, or use ${styles.map((s) => styleSpec(s).name).join(' or ')}`);
 		if (input.style === 'videos' && (values.width === undefined) !== (values.height === undefined))
 			issue(values.width === undefined ? 'width' : 'height', 'The Videos API sends Width and Height together as size (e.g. 1280x720): set both, or neither');
 		if (input.imageSource === 'url' && !isImageAddress(input.imageUrl ?? ''))
@@ -307,9 +310,9 @@ function gatewayProvider(style: ApiStyle): VideoProvider<GatewayInput> {
 						? { mimeType: String(parsed.imageBinary?.mimeType), read: async () => await ctx.helpers.getBinaryDataBuffer(itemIndex, property) }
 						: undefined;
 			const input: GatewayInput = { model: parsed.model, prompt: parsed.prompt, image };
-			for (const field of GATEWAY_FIELDS) {
-				const value = (parsed as Record<string, unknown>)[field.name];
-				if (value !== undefined) (input as unknown as Record<string, unknown>)[field.name] = value;
+			for (const { property } of GATEWAY_FIELDS) {
+				const value = (parsed as Record<string, unknown>)[property.name];
+				if (value !== undefined) (input as unknown as Record<string, unknown>)[property.name] = value;
 			}
 			return input;
 		},

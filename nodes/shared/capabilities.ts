@@ -28,10 +28,15 @@ export interface ModelSpec {
 }
 
 export interface FieldSpec {
-	name: string;
-	displayName: string;
-	description: string;
-	type: 'number' | 'string';
+	/**
+	 * The field's editor parameter, written whole so that n8n's linter checks what the node shows. The
+	 * node shows one copy per group of models that take the same values (fieldProperties), with the
+	 * group's values as `options` (empty here) and the group's default; this `default` is the one of
+	 * models whose choice names none.
+	 */
+	property: INodeProperties & { type: 'options'; default: FieldValue };
+	/** Numbers typed as text are coerced, and values are checked, as this type. */
+	valueType: 'number' | 'string';
 	/** How a value reads in the options list and in error messages ("5 s"). */
 	label?: (value: FieldValue) => string;
 }
@@ -42,6 +47,26 @@ export interface CapabilityTable {
 	fields: readonly FieldSpec[];
 	/** Rules for a model id typed in by hand (providers that accept any model id). */
 	customModel?: Omit<ModelSpec, 'value' | 'name'>;
+}
+
+/** A model as a capability file writes it: a choice may leave its default to the field's parameter. */
+export type ModelEntry = Omit<ModelSpec, 'fields'> & {
+	fields: Readonly<Record<string, Omit<FieldChoice, 'default'> & { default?: FieldValue }>>;
+};
+
+/** The table of a capability file: each model's choices get the field's default where they name none. */
+export function capabilityTable(table: Omit<CapabilityTable, 'models' | 'customModel'> & {
+	models: readonly ModelEntry[];
+	customModel?: Omit<ModelEntry, 'value' | 'name'>;
+}): CapabilityTable {
+	const fieldDefaults = new Map(table.fields.map(({ property }) => [property.name, property.default]));
+	const withDefaults = <M extends Pick<ModelEntry, 'fields'>>(model: M) => ({
+		...model,
+		fields: Object.fromEntries(
+			Object.entries(model.fields).map(([name, choice]) => [name, { values: choice.values, default: choice.default ?? (fieldDefaults.get(name) as FieldValue) }]),
+		),
+	});
+	return { ...table, models: table.models.map(withDefaults), customModel: table.customModel && withDefaults(table.customModel) };
 }
 
 const labelOf = (field: FieldSpec, value: FieldValue) => (field.label ? field.label(value) : String(value));
@@ -70,9 +95,10 @@ export function modelsWhere(table: CapabilityTable, predicate: (model: ModelSpec
  * vary a field's options by another field's value; the saved parameter keeps its one name.
  */
 export function fieldProperties(table: CapabilityTable, field: FieldSpec, operations: string[]): INodeProperties[] {
+	const { name } = field.property;
 	const groups = new Map<string, { choice: FieldChoice; models: string[] }>();
 	for (const model of table.models) {
-		const choice = model.fields[field.name];
+		const choice = model.fields[name];
 		if (!choice) continue;
 		const key = JSON.stringify(choice);
 		const group = groups.get(key) ?? { choice, models: [] };
@@ -81,12 +107,9 @@ export function fieldProperties(table: CapabilityTable, field: FieldSpec, operat
 	}
 	const everyModel = groups.size === 1 && [...groups.values()][0].models.length === table.models.flatMap(idsOf).length && !table.customModel;
 	return [...groups.values()].map(({ choice, models }) => ({
-		displayName: field.displayName,
-		name: field.name,
-		type: 'options',
+		...field.property,
 		options: choice.values.map((value) => ({ name: labelOf(field, value), value })),
 		default: choice.default,
-		description: field.description,
 		displayOptions: { show: everyModel ? { operation: operations } : { operation: operations, model: models } },
 	}));
 }
@@ -110,18 +133,19 @@ export function checkModelFields(table: CapabilityTable) {
 			return;
 		}
 		for (const field of table.fields) {
-			const value = input[field.name];
+			const { name, displayName } = field.property;
+			const value = input[name];
 			if (value === undefined || value === '' || value === null) continue;
-			const choice = model.fields[field.name];
+			const choice = model.fields[name];
 			if (!choice) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field.name], message: `${model.value} does not take a ${field.displayName.toLowerCase()}` });
+				ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${model.value} does not take a ${displayName.toLowerCase()}` });
 				continue;
 			}
-			const normalized = field.type === 'number' ? Number(value) : String(value);
+			const normalized = field.valueType === 'number' ? Number(value) : String(value);
 			if (!choice.values.includes(normalized)) {
 				ctx.addIssue({
 					code: z.ZodIssueCode.custom,
-					path: [field.name],
+					path: [name],
 					message: `${labelOf(field, normalized as FieldValue)} is not available for ${model.value}. Allowed: ${choice.values.map((v) => labelOf(field, v)).join(', ')}`,
 				});
 			}
@@ -135,11 +159,12 @@ export function applyModelDefaults<T extends RawInput>(table: CapabilityTable, i
 	if (!model) return input;
 	const out: RawInput = { ...input };
 	for (const field of table.fields) {
-		const choice = model.fields[field.name];
-		const value = out[field.name];
+		const { name } = field.property;
+		const choice = model.fields[name];
+		const value = out[name];
 		if (!choice) continue;
-		if (value === undefined || value === '' || value === null) out[field.name] = choice.default;
-		else if (field.type === 'number') out[field.name] = Number(value);
+		if (value === undefined || value === '' || value === null) out[name] = choice.default;
+		else if (field.valueType === 'number') out[name] = Number(value);
 	}
 	return out as T;
 }
@@ -159,7 +184,7 @@ export function promptSchema(maxLength: number) {
  */
 export function tableSchema<Extra extends z.ZodRawShape>(table: CapabilityTable, maxPromptLength: number, extra: Extra) {
 	const fieldShape: z.ZodRawShape = {};
-	for (const field of table.fields) fieldShape[field.name] = field.type === 'number' ? z.number().optional() : z.string().optional();
+	for (const field of table.fields) fieldShape[field.property.name] = field.valueType === 'number' ? z.number().optional() : z.string().optional();
 	return z
 		.object({ model: z.string().trim().min(1, 'Model is empty'), prompt: promptSchema(maxPromptLength), ...fieldShape, ...extra })
 		.superRefine(checkModelFields(table));

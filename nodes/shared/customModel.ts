@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { modelOptions, type CapabilityTable } from './capabilities';
-import { JOB_OPERATIONS } from './description';
+import type { CapabilityTable } from './capabilities';
+import { JOB_OPERATIONS, modelProperty } from './description';
 import { paramReader, parseOrThrow } from './input';
 
 /**
@@ -19,15 +19,7 @@ export interface TypedModelField {
 
 /** The Model list of a UI table and, with `typed`, the Model ID field shown when "Other model" is picked. */
 export function modelProperties(uiTable: CapabilityTable, description: string, typed?: TypedModelField): INodeProperties[] {
-	const model: INodeProperties = {
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: modelOptions(uiTable),
-		default: uiTable.defaultModel,
-		description,
-		displayOptions: { show: { operation: JOB_OPERATIONS } },
-	};
+	const model = modelProperty(uiTable, description);
 	if (!typed) return [model];
 	return [
 		model,

@@ -2,6 +2,7 @@ import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFu
 import { randomUUID } from 'crypto';
 import { asNodeError, isCanceled, type VideoNodeError } from './errors';
 import { readOptions, type EngineOptions } from './options';
+import { ResumeMemory, resumeMemory, type RunKey } from './resume';
 import { nextPollDelayMs } from './schedule';
 import { cancellableSleep } from './sleep';
 import { Transport } from './transport';
@@ -60,6 +61,8 @@ export async function runVideoNode<Input extends JobInput>(
 	executionSignal?.addEventListener('abort', () => batch.abort(), { once: true });
 	// Job ids of every item that got one: reported if the batch fails, so no paid job is lost.
 	const submitted = new Map<number, string>();
+	// Retry On Fail re-runs this whole function: jobs of an earlier try are picked up, not bought again.
+	const run = runKeyOf(ctx);
 	let firstError: VideoNodeError | undefined;
 	let firstErrorItem = -1;
 
@@ -69,7 +72,21 @@ export async function runVideoNode<Input extends JobInput>(
 		const { plan, options } = prepared;
 		const api = new Transport(ctx, provider, baseUrl, batch.signal, secret);
 		if (options.requestTimeout) api.requestTimeoutMs = options.requestTimeout * 1000;
-		const state: JobState = { jobId: plan.jobId, onJobId: (jobId) => submitted.set(itemIndex, jobId) };
+		const resumeKey = run && plan.input && provider.start ? ResumeMemory.key(run, itemIndex, { provider: provider.name, input: plan.input }) : undefined;
+		const state: JobState = {
+			jobId: plan.jobId,
+			resumeJobId: resumeKey ? resumeMemory.recall(resumeKey) : undefined,
+			onJobId: (jobId) => {
+				submitted.set(itemIndex, jobId);
+				if (!resumeKey || state.resumeJobId) return;
+				resumeMemory.remember(resumeKey, jobId, options.maxWait * 1000);
+				// The trace a crash leaves: the job id in n8n's log (no prompt, no key).
+				ctx.logger?.info(`${provider.displayName} job submitted`, logFields(ctx, provider, jobId, plan.input?.model, itemIndex));
+			},
+		};
+		if (state.resumeJobId) {
+			ctx.logger?.info(`${provider.displayName} job picked up again after a retry, not submitted twice`, logFields(ctx, provider, state.resumeJobId, plan.input?.model, itemIndex));
+		}
 		try {
 			results[itemIndex] = await runOperation(ctx, provider, api, operation, plan, options, batch.signal, state, itemIndex);
 		} catch (error) {
@@ -93,6 +110,9 @@ export async function runVideoNode<Input extends JobInput>(
 	const concurrency = Math.min(...plans.map((p) => p?.options.concurrency ?? Number.POSITIVE_INFINITY), items.length);
 	await runPool(items.length, Number.isFinite(concurrency) ? concurrency : 1, batch.signal, runItem);
 
+	// Every item done (no error output, which would make n8n retry too): no retry can follow.
+	if (run && !firstError && !results.some((r) => r?.some((item) => item.json.error !== undefined))) resumeMemory.forgetRun(run);
+
 	if (firstError) {
 		const others = [...submitted].filter(([itemIndex]) => itemIndex !== firstErrorItem);
 		if (others.length && operation !== 'get') {
@@ -110,8 +130,30 @@ export async function runVideoNode<Input extends JobInput>(
 
 interface JobState {
 	jobId?: string;
+	/** The job an earlier try of Retry On Fail submitted for this item: picked up instead of a new one. */
+	resumeJobId?: string;
 	snapshot?: JobSnapshot;
 	onJobId: (jobId: string) => void;
+}
+
+/** Which node run of which execution this is; none outside a real execution (no resume then). */
+function runKeyOf(ctx: IExecuteFunctions): RunKey | undefined {
+	const executionId = ctx.getExecutionId?.();
+	if (!executionId) return undefined;
+	const node = ctx.getNode();
+	return { executionId: String(executionId), node: node.id || node.name };
+}
+
+function logFields(ctx: IExecuteFunctions, provider: VideoProvider<JobInput>, jobId: string, model: string | undefined, itemIndex: number) {
+	return {
+		jobId,
+		provider: provider.name,
+		model,
+		workflowId: ctx.getWorkflow?.().id,
+		executionId: ctx.getExecutionId?.(),
+		node: ctx.getNode().name,
+		itemIndex,
+	};
 }
 
 function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
@@ -167,7 +209,7 @@ async function runOperation<Input extends JobInput>(
 		if (operation !== 'generate') throw new NodeOperationError(ctx.getNode(), `${provider.displayName} has no ${operation} operation`, { itemIndex });
 		snapshot = track(await provider.generate(api, input, jobId));
 	} else {
-		snapshot = track(await start(provider, api, input));
+		snapshot = track(state.resumeJobId ? await status(provider, api, state.resumeJobId, plan.context) : await start(provider, api, input));
 		if (operation === 'submit') return await outputs(ctx, provider, api, snapshot, { ...options, download: false }, itemIndex, model, input.name);
 		snapshot = await waitForJob(ctx, provider, api, snapshot, options, signal, track, plan.context);
 	}

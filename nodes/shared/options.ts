@@ -30,6 +30,8 @@ export interface OptionsSpec {
 }
 
 export function optionsProperty(spec: OptionsSpec): INodeProperties {
+	// Plain identifiers: n8n's linter cannot read `default: spec.defaultPollInterval` as a default.
+	const { defaultPollInterval, defaultRequestTimeout } = spec;
 	const polling: INodeProperties[] = spec.synchronous
 		? []
 		: [
@@ -38,7 +40,7 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 					name: 'pollInterval',
 					type: 'number',
 					typeOptions: { minValue: 0.1, numberPrecision: 1 },
-					default: spec.defaultPollInterval,
+					default: defaultPollInterval,
 					description:
 						'Shortest time between two status checks. Checks start at this interval and space out as a long job goes on, so a long job costs few requests.',
 				},
@@ -53,14 +55,14 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 				},
 			];
 	const timeout: INodeProperties[] =
-		spec.defaultRequestTimeout !== undefined
+		defaultRequestTimeout !== undefined
 			? [
 					{
 						displayName: 'Request Timeout (Seconds)',
 						name: 'requestTimeout',
 						type: 'number',
 						typeOptions: { minValue: 10 },
-						default: spec.defaultRequestTimeout,
+						default: defaultRequestTimeout,
 						description: 'How long one request may take. This API answers only once the video is made, often after minutes.',
 					},
 				]

@@ -128,7 +128,7 @@ async function handle(sandbox, { req, res, url, path, body }) {
 		if (!id) return sendJson(res, 400, errorBody(400, 'Body validation error! generation_id: Required'));
 		const job = sandbox.findJob('aimlApi', id);
 		if (!job) return sendJson(res, 404, errorBody(404, `Generation ${id} not found`));
-		job.polls++;
+		if (sandbox.countPoll(res, job, errorBody)) return;
 		return sendJson(res, 200, generation(sandbox, job));
 	}
 	return sendJson(res, 404, errorBody(404, `Cannot ${req.method} ${path}`));

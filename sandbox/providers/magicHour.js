@@ -103,7 +103,7 @@ async function handle(sandbox, { req, res, path, body }) {
 			res.writeHead(204).end();
 			return;
 		}
-		job.polls++;
+		if (sandbox.countPoll(res, job, errorBody)) return;
 		return sendJson(res, 200, project(sandbox, job));
 	}
 	return sendJson(res, 404, errorBody(404));

@@ -275,7 +275,7 @@ function findTask(sandbox, id, email) {
 function poll(sandbox, res, id, email) {
 	const job = findTask(sandbox, id, email);
 	if (!job) return sendJson(res, 404, errorBody(404, `Task ${id} not found`));
-	job.polls++;
+	if (sandbox.countPoll(res, job, errorBody)) return;
 	const state = sandbox.jobState(job);
 	if (state === 'moderated' && job.moderation === 'gone') return sendJson(res, 404, errorBody(404, `Task ${id} not found`));
 	return sendJson(res, 200, taskObject(sandbox, job, state));

@@ -254,7 +254,7 @@ async function handle(sandbox, { req, res, url, path: fullPath, body }) {
 		return sandbox.streamVideo(res, job, 0, { 'cache-control': 'public, max-age=86400' });
 	}
 	if (name === 'poll') {
-		job.polls++;
+		if (sandbox.countPoll(res, job, errorBody)) return;
 		return sendJson(res, 200, videosApi ? videoObject(sandbox, job) : taskBody(sandbox, job, dialect));
 	}
 	return sendJson(res, 404, openAiError(404, `Invalid URL (${req.method} ${path})`));

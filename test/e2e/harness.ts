@@ -10,8 +10,8 @@
  * Credentials and workflows go in with `n8n import:credentials` / `n8n import:workflow`; workflows run
  * with `n8n execute --id <id> --rawOutput`, whose stdout carries the whole run as JSON, parsed here.
  *
- * A version that cannot run here is reported as a skipped test whose name gives the reason, plus a
- * console warning: never silently.
+ * A version that cannot be installed or started fails the suite with the reason; only the user's
+ * explicit `N8N_E2E_SKIP=1` leaves it out, and `npm test` then says so in its last lines.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -61,56 +61,61 @@ export interface N8nInstall {
 	cached: boolean;
 }
 
-export type Availability = { version: string; ok: true; install: N8nInstall } | { version: string; ok: false; reason: string };
-
 /** The n8n versions the suite runs against: `N8N_E2E_VERSIONS=2.41.1,1.123.81` narrows it. */
 export function versionsUnderTest(): string[] {
 	const wanted = process.env.N8N_E2E_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean);
 	return wanted?.length ? wanted : setup.N8N_VERSIONS;
 }
 
-const availability = new Map<string, Availability>();
+/**
+ * The one way to leave the real-n8n suite out: `N8N_E2E_SKIP=1`, said by the user. `npm test`
+ * (scripts/test.js) then ends its output saying the suite did not run; `.ci/run` never sets it.
+ */
+export function e2eSkipped(): boolean {
+	return Boolean(process.env.N8N_E2E_SKIP && process.env.N8N_E2E_SKIP !== '0');
+}
+
+const installs = new Map<string, N8nInstall | Error>();
 
 /**
- * Installs (or finds cached) n8n `version`. Synchronous on purpose: it runs while jest collects tests,
- * so that a version that cannot run turns into a visibly skipped test. A cold install takes minutes.
+ * n8n `version`, installed (or found in the cache). `npm test` installs every version before jest
+ * starts (scripts/test.js), so here this is normally a cache hit; run alone, a suite installs what
+ * it needs (minutes, with progress on stderr). A version that cannot be installed is an error, never
+ * a skip: a real-n8n test whose n8n is missing has not passed.
  */
-export function checkN8n(version: string): Availability {
-	const known = availability.get(version);
-	if (known) return known;
-	let result: Availability;
-	if (process.env.N8N_E2E_SKIP) {
-		result = { version, ok: false, reason: `N8N_E2E_SKIP=${process.env.N8N_E2E_SKIP} is set` };
-	} else {
+export function n8nInstall(version: string): N8nInstall | Error {
+	let known = installs.get(version);
+	if (!known) {
 		try {
-			result = { version, ok: true, install: setup.ensureN8n(version) };
+			known = setup.ensureN8n(version);
 		} catch (error) {
-			const lines = (error as Error).message.split('\n').map((line) => line.trim()).filter(Boolean);
-			const errors = lines.filter((line) => /\berr(or)?\b/i.test(line) && !line.startsWith('$'));
-			const message = [...new Set([lines[0], ...errors.slice(0, 3)])].join(' | ').slice(0, 500);
-			result = { version, ok: false, reason: `n8n ${version} could not be installed here: ${message}` };
+			known = new Error(`n8n ${version} could not be installed, so the real-n8n tests cannot run: ${(error as Error).message}`);
 		}
+		installs.set(version, known);
 	}
-	if (!result.ok) {
-		console.warn(`\n*** END-TO-END TESTS SKIPPED for n8n ${version} ***\n*** ${result.reason} ***\n`);
-	}
-	availability.set(version, result);
-	return result;
+	return known;
 }
 
 /**
- * `describe` once per n8n version under test. A version that cannot run becomes one skipped test
- * named after the reason (jest lists it as skipped), and a console warning.
+ * `describe` once per n8n version under test. When the version cannot be installed, the block holds a
+ * single failing test that names the reason (and `body` is not run). With `N8N_E2E_SKIP` set, the block
+ * is one skipped test saying so.
  */
-export function describeEachN8n(title: string, body: (version: string, install: N8nInstall) => void): void {
-	for (const version of versionsUnderTest()) {
+export function describeEachN8n(title: string, body: (version: string, install: N8nInstall) => void, versions = versionsUnderTest()): void {
+	for (const version of versions) {
 		describe(`${title} (n8n ${version})`, () => {
-			const available = checkN8n(version);
-			if (!available.ok) {
-				test.skip(`SKIPPED, n8n ${version} cannot run here: ${available.reason}`, () => undefined);
+			if (e2eSkipped()) {
+				test.skip(`not run: N8N_E2E_SKIP=${process.env.N8N_E2E_SKIP} was set by the user`, () => undefined);
 				return;
 			}
-			body(version, available.install);
+			const install = n8nInstall(version);
+			if (install instanceof Error) {
+				test(`n8n ${version} is installed and runs`, () => {
+					throw install;
+				});
+				return;
+			}
+			body(version, install);
 		});
 	}
 }
@@ -241,11 +246,15 @@ export class N8nInstance {
 	}
 
 	/** `packageDir` defaults to this repository, which must be built. */
-	static async create(install: N8nInstall, options: { packageDir?: string; env?: Record<string, string> } = {}) {
+	/**
+	 * `installPackage: false` leaves our package out of the user folder (a test that installs it through
+	 * n8n's own community-package installer); by default it is copied in as n8n would have installed it.
+	 */
+	static async create(install: N8nInstall, options: { packageDir?: string; env?: Record<string, string>; installPackage?: boolean } = {}) {
 		assertBuilt(options.packageDir);
 		// realpath: n8n refuses to write through a symlinked path (macOS's /tmp is one).
 		const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${install.version}-${counter++}-`)));
-		installPackageInto(root, options.packageDir);
+		if (options.installPackage !== false) installPackageInto(root, options.packageDir);
 		return new N8nInstance(install, root, await freePort(), options.env ?? {});
 	}
 
@@ -318,6 +327,20 @@ export class N8nServer {
 		const run = await runtime.runOnServer(this.install, this.client, workflowId, { timeoutMs });
 		const log = { code: null, signal: null, stdout: this.server.output(), stderr: '' };
 		return new ExecutionResult(log, run);
+	}
+
+	/**
+	 * A REST call as the signed-in owner, as the editor makes it: `route` is below /rest (e.g.
+	 * `request('POST', '/community-packages', { name })`). Resolves with the response's `data`; throws
+	 * with the HTTP status and body when n8n answers with an error.
+	 */
+	async request(method: string, route: string, body?: unknown): Promise<any> {
+		return await this.client.request(method, route, body);
+	}
+
+	/** n8n's output so far (stdout and stderr, the last 200 kB). */
+	output(): string {
+		return this.server.output();
 	}
 
 	async stop(): Promise<void> {

@@ -22,6 +22,7 @@ import {
 const NODE_TYPE = 'n8n-nodes-text-to-video.magicHour';
 const CREDENTIALS = { magicHourApi: { id: 'magicHourSandbox', name: 'Magic Hour (sandbox)' } };
 const BIG_VIDEO_BYTES = 40 * 1024 * 1024;
+const RETRY_PROMPTS = ['retry one', 'retry two [sandbox:pollfail=7]', 'retry three'];
 
 function magicHourNode(name: string, parameters: Record<string, unknown>, x = 440, extra: Record<string, unknown> = {}) {
 	return {
@@ -37,14 +38,14 @@ function magicHourNode(name: string, parameters: Record<string, unknown>, x = 44
 }
 
 /** Manual Trigger → Code (one item per prompt) → Magic Hour → Read/Write Files (output/<jobId>.mp4). */
-function generateWorkflow(id: string, prompts: string[], extra: { onError?: string } = {}): WorkflowSpec {
+function generateWorkflow(id: string, prompts: string[], extra: { onError?: string; node?: Record<string, unknown> } = {}): WorkflowSpec {
 	const onError = extra.onError ? { onError: extra.onError } : {};
 	return {
 		id,
 		name: id,
 		nodes: [
 			...itemsNodes(prompts.map((prompt) => ({ prompt }))),
-			magicHourNode('Magic Hour', { operation: 'generate', model: 'kling-2.5', prompt: '={{ $json.prompt }}', duration: 5, aspectRatio: '16:9' }, 440, onError),
+			magicHourNode('Magic Hour', { operation: 'generate', model: 'kling-2.5', prompt: '={{ $json.prompt }}', duration: 5, aspectRatio: '16:9' }, 440, { ...onError, ...extra.node }),
 			{ ...writeFileNode('Write File', '{{ $json.jobId }}.mp4'), ...onError },
 		],
 		connections: chain('Start', 'Items', 'Magic Hour', 'Write File'),
@@ -66,6 +67,9 @@ const WORKFLOWS: WorkflowSpec[] = [
 	},
 	generateWorkflow('e2eFailing', ['doomed [sandbox:fail]']),
 	generateWorkflow('e2eContinueOnFail', ['one', 'two [sandbox:fail]', 'three'], { onError: 'continueRegularOutput' }),
+	// n8n's Retry On Fail (3 tries, none between): the second job's status checks fail one time more
+	// than the node's own 6 attempts, so the first try fails after all three jobs were paid.
+	generateWorkflow('e2eRetryOnFail', RETRY_PROMPTS, { node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } }),
 ];
 
 describeEachN8n('Magic Hour in real n8n', (version, install) => {
@@ -171,5 +175,20 @@ describeEachN8n('Magic Hour in real n8n', (version, install) => {
 		const written = result.items('Write File').filter((item) => item.json.fileName);
 		expect(written.map((item) => item.json.jobId)).toEqual([out[0].json.jobId, out[2].json.jobId]);
 		for (const item of written) await expectWrittenVideo(item);
+	}, 5 * 60_000);
+
+	test('Retry On Fail picks the paid jobs up: 3 videos, exactly 3 submits', async () => {
+		const result = await n8n.execute('e2eRetryOnFail');
+		expectSuccess(result);
+		const out = result.items('Magic Hour');
+		expect(out).toHaveLength(3);
+		const jobs = [...sandbox.jobs.values()];
+		expect(sandbox.requestsTo('magicHour', 'submit')).toHaveLength(3);
+		expect(jobs).toHaveLength(3);
+		// The faulty job's checks did fail past the node's own retries (7 failures, then answers).
+		const faulty = jobs.find((job) => (job as typeof job & { prompt: string }).prompt === RETRY_PROMPTS[1]);
+		expect(faulty?.polls).toBeGreaterThan(7);
+		expect(new Set(out.map((item) => item.json.jobId))).toEqual(new Set(jobs.map((job) => job.id)));
+		for (const item of result.items('Write File')) await expectWrittenVideo(item);
 	}, 5 * 60_000);
 });

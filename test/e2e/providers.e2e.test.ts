@@ -10,6 +10,8 @@
  *   y=0    Generate Items → <node> generate → Write Generated
  *   y=200  Batch Items (3, the middle one fails) → <node> with Continue On Fail → Write Batch
  *   y=400  Submit Items → <node> submit → <node> get (Wait for Completion) → Write Fetched   (not A4F)
+ *   y=500  Retry Items (3, the middle job's status checks outlast the node's retries) → <node> with
+ *          n8n's Retry On Fail (3 tries, 0 ms apart) → Write Retried                       (not A4F)
  *   y=600  Failing Items → <node> generate, a job that fails → Write Failing (never reached)
  *
  * The last branch stops the run with the node's error; `n8n execute --rawOutput` still prints the whole
@@ -114,10 +116,11 @@ function prompts(spec: NodeUnderTest) {
 		batch: [p('batch one'), p('batch two [sandbox:fail]'), p('batch three')],
 		submit: [p('clouds over a ridge')],
 		failing: [p('doomed [sandbox:fail]')],
+		retry: [p('retry one'), p('retry two [sandbox:pollfail=7]'), p('retry three')],
 	};
 }
 
-const BRANCHES = { generate: 0, batch: 200, submit: 400, failing: 600 } as const;
+const BRANCHES = { generate: 0, batch: 200, submit: 400, retry: 500, failing: 600 } as const;
 
 /** The file name the node gives a video: its job id made file-safe, plus the extension. */
 const videoFileName = (jobId: string) => `${jobId.replace(/[^\w.-]+/g, '_')}.mp4`;
@@ -185,6 +188,12 @@ function workflowFor(spec: NodeUnderTest): WorkflowSpec {
 			write('Write Fetched', 880, BRANCHES.submit),
 		);
 		links.push(['Start', 'Submit Items'], ['Submit Items', 'Submit'], ['Submit', 'Get'], ['Get', 'Write Fetched']);
+		nodes.push(
+			items('Retry Items', p.retry, BRANCHES.retry),
+			ours('Retried', job('generate'), 440, BRANCHES.retry, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 }),
+			write('Write Retried', 660, BRANCHES.retry),
+		);
+		links.push(['Start', 'Retry Items'], ['Retry Items', 'Retried'], ['Retried', 'Write Retried']);
 	}
 	const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> = {};
 	for (const [from, to] of links) {
@@ -319,13 +328,26 @@ describeEachN8n('Provider nodes in real n8n', (version, install) => {
 			expect(submitsOf(p.submit[0])).toHaveLength(1);
 		});
 
+		if (spec.submitGet)
+			test("n8n's Retry On Fail picks the paid jobs up: 3 videos, exactly 3 submits", async () => {
+				expectSucceededUpTo('Write Retried');
+				const out = result.items('Retried');
+				expect(out).toHaveLength(3);
+				out.forEach((item, index) => expectVideoItem(item, p.retry[index], index));
+				for (const prompt of p.retry) expect(submitsOf(prompt)).toHaveLength(1);
+				// The faulty job's status checks did fail past the node's own 6 attempts.
+				expect(jobOf(p.retry[1]).polls).toBeGreaterThan(7);
+				const written = result.items('Write Retried');
+				for (const [index, item] of written.entries()) await expectWrittenVideo(item, p.retry[index]);
+			});
+
 		test('a failing job stops the workflow with the provider reason and the job id', async () => {
 			expect(result.status).toBe('error');
 			expect(result.cli.code).not.toBe(0);
 			// The failing branch ran last: every other branch had finished, and nothing ran after it.
 			const nodes = result.executedNodes;
 			expect(nodes[nodes.length - 1]).toBe('Failing');
-			expect(nodes).toEqual(expect.arrayContaining(spec.submitGet ? ['Write Generated', 'Write Batch', 'Write Fetched'] : ['Write Generated', 'Write Batch']));
+			expect(nodes).toEqual(expect.arrayContaining(spec.submitGet ? ['Write Generated', 'Write Batch', 'Write Fetched', 'Write Retried'] : ['Write Generated', 'Write Batch']));
 			expect(nodes).not.toContain('Write Failing');
 			const message = result.error?.message ?? '';
 			expect(message).toContain(spec.failureReason);

@@ -39,7 +39,7 @@ export function checkTableAgreement<Input extends JobInput>(
 	for (const model of table.models) {
 		for (const id of [model.value, ...(model.aliases ?? [])]) {
 			const parameters = { operation: 'generate', ...base, model: id };
-			for (const field of table.fields) {
+			for (const { property: field } of table.fields) {
 				const choice = model.fields[field.name];
 				const shown = visibleProperties(description, parameters, field.name);
 				if (!choice) {
@@ -53,6 +53,7 @@ export function checkTableAgreement<Input extends JobInput>(
 					values: [...choice.values],
 				});
 				expect({ model: id, field: field.name, default: shown[0].default }).toEqual({ model: id, field: field.name, default: choice.default });
+				expect(choice.values).toContain(choice.default);
 				for (const value of choice.values) {
 					const input = readInputWith(provider, { ...parameters, [field.name]: value }) as unknown as IDataObject;
 					expect(input[field.name]).toBe(value);

@@ -4,6 +4,7 @@
  * is ours, and it applies the credential class's own `authenticate` definition as n8n does.
  */
 import { Container } from '@n8n/di';
+import { randomUUID } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -44,6 +45,9 @@ export function cleanupBinaryData() {
 	binaryDir = undefined;
 }
 
+// n8n's logger prints info lines (our nodes log every submitted job); tests that check them spy on it.
+process.env.N8N_LOG_LEVEL ??= 'warn';
+
 export interface RunNodeOptions {
 	nodeType: INodeType;
 	credentialType: ICredentialType;
@@ -54,6 +58,8 @@ export interface RunNodeOptions {
 	inputItems?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	abortSignal?: AbortSignal;
+	/** n8n's execution id; each run is a new execution unless told (the same id = a Retry On Fail try). */
+	executionId?: string;
 }
 
 export interface RunNodeResult {
@@ -85,7 +91,7 @@ export function applyAuthentication(
 }
 
 /** The workflow, node and additional data that n8n-core's contexts are built from. */
-function harness(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters' | 'continueOnFail'>) {
+function harness(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters' | 'continueOnFail' | 'executionId'>) {
 	const { nodeType } = options;
 	const description = nodeType.description;
 	const nodeTypes: INodeTypes = {
@@ -116,7 +122,7 @@ function harness(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | '
 	const node = workflow.getNode(rawNode.name) as INode;
 	const credentials = options.credentials;
 	const additionalData = {
-		executionId: 'exec-test',
+		executionId: options.executionId ?? `exec-${randomUUID()}`,
 		restApiUrl: 'http://localhost/rest',
 		webhookBaseUrl: 'http://localhost/webhook',
 		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',

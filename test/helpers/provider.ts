@@ -15,6 +15,8 @@ export interface RunExtra {
 	apiKey?: string;
 	/** Another base URL than the provider's sandbox root. */
 	baseUrl?: string;
+	/** The same id as an earlier run makes this run a Retry On Fail try of it. */
+	executionId?: string;
 }
 
 export type Run = (parameters: IDataObject, extra?: RunExtra) => Promise<RunNodeResult>;
@@ -70,6 +72,7 @@ export function useProviderSandbox(provider: string, options: { apiKey: string; 
 				items: extra.items,
 				inputItems: extra.inputItems,
 				continueOnFail: extra.continueOnFail,
+				executionId: extra.executionId,
 			}),
 		jobs: () => [...current().jobs.values()].filter((job) => (job as SandboxJob & { provider?: string }).provider === provider),
 		submits: () => current().requestsTo(provider, 'submit'),

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { A4FApi } from '../../credentials/A4FApi.credentials';
-import { A4F } from '../../nodes/A4F/A4F.node';
+import { A4f } from '../../nodes/A4F/A4f.node';
 import { A4F_CAPABILITIES } from '../../nodes/A4F/capabilities';
 import { binaryBytes, cleanupBinaryData, credentialTestStatus, runNode, type RunNodeResult } from '../helpers/n8n';
 import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 
-const node = new A4F();
+const node = new A4f();
 const credentialType = new A4FApi();
 
 function run(

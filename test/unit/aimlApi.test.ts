@@ -26,7 +26,7 @@ describe('the capability table, the UI and the validation agree', () => {
 
 	test.each(cases)('$model.value: each field shows exactly its values and default, each accepted, others refused', ({ model, parameters }) => {
 		const id = parameters.customModel ?? model.value;
-		for (const field of TABLE.fields) {
+		for (const { property: field, valueType } of TABLE.fields) {
 			const choice = model.fields[field.name];
 			const properties = shown(parameters, field.name);
 			if (!choice) {
@@ -45,7 +45,7 @@ describe('the capability table, the UI and the validation agree', () => {
 					read: value === NOT_SENT ? undefined : value,
 				});
 			}
-			const outsider = field.type === 'number' ? 7 : 'not-a-value';
+			const outsider = valueType === 'number' ? 7 : 'not-a-value';
 			expect(() => read({ ...parameters, [field.name]: outsider })).toThrow(new RegExp(`^Invalid parameter ${field.name}: .* is not available for ${escape(id)}\\. Allowed: `));
 		}
 	});

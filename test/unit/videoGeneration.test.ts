@@ -16,15 +16,17 @@ describe('the field table drives the UI and the validation', () => {
 	test('every field of the table is a property, with its bounds and default', () => {
 		const [collection] = visibleProperties(description, { operation: 'generate' }, 'additionalFields');
 		const options = collection.options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(ADDITIONAL_FIELDS.map((f) => f.name));
-		for (const field of GATEWAY_FIELDS) {
+		expect(options.map((o) => o.name)).toEqual(ADDITIONAL_FIELDS.map((f) => f.property.name));
+		for (const { property: field, kind } of GATEWAY_FIELDS) {
 			const property = field.name === 'duration' ? visibleProperties(description, { operation: 'generate' }, 'duration')[0] : options.find((o) => o.name === field.name)!;
 			expect({ name: field.name, default: property.default }).toEqual({ name: field.name, default: field.default });
-			if (field.type === 'integer') expect(property.typeOptions).toMatchObject({ minValue: field.min, maxValue: field.max, numberPrecision: 0 });
 			// The bounds the UI shows are the ones validation holds.
-			if (field.type === 'integer') {
-				const over = { ...base, ...(field.name === 'duration' ? { duration: field.max! + 1 } : { additionalFields: { [field.name]: field.max! + 1 } }) };
-				expect(() => readInputWith(PROVIDERS.videoGenerations, over)).toThrow(new RegExp(`${field.name}: .* from ${field.min} to ${field.max}`));
+			if (kind === 'integer') {
+				const { minValue: min, maxValue: max } = field.typeOptions ?? {};
+				expect([typeof min, typeof max]).toEqual(['number', 'number']);
+				expect(property.typeOptions).toMatchObject({ minValue: min, maxValue: max, numberPrecision: 0 });
+				const over = { ...base, ...(field.name === 'duration' ? { duration: max! + 1 } : { additionalFields: { [field.name]: max! + 1 } }) };
+				expect(() => readInputWith(PROVIDERS.videoGenerations, over)).toThrow(new RegExp(`${field.name}: .* from ${min} to ${max}`));
 			}
 		}
 	});

@@ -3,7 +3,8 @@ import { runVideoNode } from '../shared/engine';
 import { a4fProperties } from './description';
 import { a4fProvider } from './provider';
 
-export class A4F implements INodeType {
+// The file is named after the node's name, `a4f`, as n8n's linter requires; n8n loads the class named like the file.
+export class A4f implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'A4F',
 		name: 'a4f',

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm test`: everything, in order, each step failing the run with its reason.
+ *
+ *   1. build (`npm run build`)
+ *   2. n8n's verification scanner on the source and on the packed tarball (scripts/scanner.js)
+ *   3. jest: unit and integration tests (the sandbox over real HTTP)
+ *   4. Node 24 and every n8n version of the real-n8n suite, installed or found in the cache
+ *      (scripts/n8n.js; a cold install takes minutes and prints progress). A version that cannot be
+ *      installed fails the run here, naming the reason: the real-n8n suite never skips by itself.
+ *   5. jest: the real-n8n projects (extra arguments go to both jest runs)
+ *
+ * `N8N_E2E_SKIP=1` is the only way to leave the real-n8n suite out; the last lines then say that it
+ * did not run. `N8N_E2E_VERSIONS=2.41.1` narrows the n8n versions.
+ */
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { ensureN8n, N8N_VERSIONS, cacheRoot } = require('./n8n');
+const { scan } = require('./scanner');
+
+const ROOT = path.join(__dirname, '..');
+/** jest projects that need real n8n (jest.config.js). */
+const E2E_PROJECTS = ['e2e'];
+const startedAt = Date.now();
+const steps = [];
+
+function elapsed(since) {
+	const s = Math.round((Date.now() - since) / 1000);
+	return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+function banner(lines, color) {
+	const width = Math.max(...lines.map((l) => l.length)) + 4;
+	const bar = '='.repeat(width);
+	process.stdout.write(`\n\x1b[${color}m${bar}\n${lines.map((l) => `  ${l}`).join('\n')}\n${bar}\x1b[0m\n`);
+}
+
+function step(name, fn) {
+	const since = Date.now();
+	process.stdout.write(`\n\x1b[36m[test] ${name}\x1b[0m\n`);
+	let ok;
+	let reason;
+	try {
+		ok = fn();
+	} catch (error) {
+		ok = false;
+		reason = error.message;
+	}
+	steps.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${elapsed(since)})`);
+	if (!ok) finish(1, reason ? `${name}: ${reason}` : `${name} failed`);
+}
+
+function finish(code, failure) {
+	const skipped = e2eSkipped();
+	const lines = [...steps, `total ${elapsed(startedAt)}`];
+	if (failure) lines.push('', `npm test FAILED: ${failure.split('\n')[0]}`);
+	if (skipped) {
+		lines.push('', `THE END-TO-END SUITE DID NOT RUN: N8N_E2E_SKIP=${process.env.N8N_E2E_SKIP} was set.`);
+		lines.push('No test in real n8n ran; unset N8N_E2E_SKIP to run them.');
+	}
+	if (failure && failure.includes('\n')) process.stdout.write(`\n${failure}\n`);
+	banner(lines, code ? '31' : skipped ? '33' : '32');
+	process.exit(code);
+}
+
+function e2eSkipped() {
+	return Boolean(process.env.N8N_E2E_SKIP && process.env.N8N_E2E_SKIP !== '0');
+}
+
+function versions() {
+	const wanted = process.env.N8N_E2E_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean);
+	return wanted?.length ? wanted : N8N_VERSIONS;
+}
+
+function npmRun(script) {
+	return spawnSync('npm', ['run', script], { cwd: ROOT, stdio: 'inherit' }).status === 0;
+}
+
+function jest(args) {
+	const bin = require.resolve('jest/bin/jest');
+	return spawnSync(process.execPath, [bin, '--runInBand', ...args, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' }).status === 0;
+}
+
+step('build', () => npmRun('build'));
+step('n8n verification scanner (source and tarball)', () => scan());
+step('jest: unit and integration (sandbox over HTTP)', () => jest(['--selectProjects', 'unit', 'integration']));
+if (!e2eSkipped()) {
+	for (const version of versions()) {
+		step(`n8n ${version} on Node 24 (cache: ${cacheRoot()})`, () => {
+			const install = ensureN8n(version);
+			process.stdout.write(`[test] n8n ${version}: ${install.cached ? 'found in the cache' : `installed in ${install.durationSeconds} s`}\n`);
+			return true;
+		});
+	}
+	step(`jest: end to end in real n8n ${versions().join(' and ')}`, () => jest(['--selectProjects', ...E2E_PROJECTS]));
+}
+finish(0);
