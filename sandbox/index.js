@@ -44,6 +44,8 @@ class Sandbox {
 		this.apiKey = options.apiKey ?? SANDBOX_API_KEY;
 		this.jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_MS;
 		this.videoBytes = options.videoBytes ?? DEFAULT_VIDEO_BYTES;
+		/** Concurrent jobs each provider accepts per key, e.g. { magicHour: 5 }, or a number for all (none: unlimited). */
+		this.capacity = typeof options.capacity === 'number' ? { '*': options.capacity } : { ...(options.capacity ?? {}) };
 		this.requests = [];
 		this.jobs = new Map();
 		this.faults = [];
@@ -84,6 +86,37 @@ class Sandbox {
 		this.requests = [];
 		this.jobs.clear();
 		this.faults = [];
+		this.capacity = {};
+	}
+
+	/**
+	 * A plan's cap on concurrent jobs: a submit while `jobs` of `provider`'s jobs are unfinished is
+	 * refused with HTTP 429 and the provider's own error body (no job made), with Retry-After = seconds
+	 * until the first of them ends. `undefined` lifts the cap.
+	 */
+	setCapacity(provider, jobs) {
+		if (jobs === undefined) delete this.capacity[provider];
+		else this.capacity[provider] = jobs;
+	}
+
+	/** The provider's jobs unfinished at `now` (made, not yet at their outcome, not canceled). */
+	runningJobs(provider, now = Date.now()) {
+		return [...this.jobs.values()].filter((job) => job.provider === provider && !job.canceled && job.createdAt <= now && now < job.finishedAt);
+	}
+
+	/** The most of `provider`'s jobs that were ever unfinished at one moment. */
+	peakRunning(provider) {
+		const edges = [...this.jobs.values()]
+			.filter((job) => job.provider === provider)
+			.flatMap((job) => [
+				[job.createdAt, 1],
+				[job.finishedAt, -1],
+			])
+			.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+		let now = 0;
+		let peak = 0;
+		for (const [, step] of edges) peak = Math.max(peak, (now += step));
+		return peak;
 	}
 
 	/**
@@ -189,8 +222,18 @@ class Sandbox {
 		});
 	}
 
-	/** Applies a queued fault; true when it answered the request. */
+	/** Applies a queued fault, or on a submit the provider's capacity; true when it answered the request. */
 	async applyFault(res, provider, route, errorBody) {
+		const capacity = this.capacity[provider] ?? this.capacity['*'];
+		if (route === 'submit' && capacity !== undefined) {
+			const running = this.runningJobs(provider);
+			if (running.length >= capacity) {
+				const firstEnd = Math.min(...running.map((job) => job.finishedAt));
+				const message = `Too many concurrent jobs: your plan allows ${capacity} at once (sandbox capacity)`;
+				sendJson(res, 429, errorBody(429, message), { 'retry-after': String(Math.max(1, Math.ceil((firstEnd - Date.now()) / 1000))) });
+				return true;
+			}
+		}
 		const fault = this.takeFault(provider, route);
 		if (!fault) return false;
 		if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));

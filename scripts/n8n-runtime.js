@@ -248,9 +248,18 @@ async function startN8nServer(install, { env, cwd, port, stdio = 'pipe', readyTi
 		await exited;
 		clearTimeout(timer);
 	};
+	// A crash, not a shutdown: SIGKILL to the whole process group (n8n and its task runner), no chance
+	// to save or clean up anything. Resolves once n8n has exited and no process of the group is left.
+	const kill = async () => {
+		const pid = child.pid;
+		killGroup(child, 'SIGKILL');
+		await exited;
+		await waitForGroupGone(pid);
+		return { pid, signal: child.signalCode, code: child.exitCode };
+	};
 	try {
 		const settings = await waitForReady(baseUrl, child, readyTimeoutMs);
-		return { child, baseUrl, settings, output: () => output, stop };
+		return { child, baseUrl, settings, output: () => output, stop, kill };
 	} catch (error) {
 		await stop();
 		error.message += output ? `\n${output.slice(-3000)}` : '';
@@ -412,6 +421,64 @@ function exampleWorkflows() {
 		});
 }
 
+/** Resolves once no process of process group `pgid` is left (throws after `limitMs`). */
+async function waitForGroupGone(pgid, limitMs = 10_000) {
+	const deadline = Date.now() + limitMs;
+	for (;;) {
+		try {
+			process.kill(-pgid, 0);
+		} catch (error) {
+			if (error.code === 'ESRCH') return;
+			throw error;
+		}
+		if (Date.now() > deadline) throw new Error(`process group ${pgid} still has processes ${limitMs} ms after SIGKILL`);
+		await sleep(100);
+	}
+}
+
+/**
+ * Starts a saved workflow as the editor's "Execute workflow" button does (see runOnServer) and
+ * returns the execution id at once, without waiting for the execution.
+ */
+async function startRunOnServer(client, workflowId) {
+	const workflow = await client.request('GET', `/workflows/${workflowId}`);
+	const trigger = workflow.nodes.find((node) => /trigger/i.test(node.type) && !node.disabled);
+	const started = await client.request('POST', `/workflows/${workflowId}/run`, {
+		workflowData: workflow,
+		...(trigger ? { triggerToStartFrom: { name: trigger.name } } : {}),
+	});
+	const executionId = started?.executionId;
+	if (!executionId) throw new Error(`n8n started no execution: ${JSON.stringify(started).slice(0, 1000)}`);
+	return String(executionId);
+}
+
+/**
+ * An execution as n8n's REST API gives it (GET /rest/executions/<id>: status, waitTill, ...), its
+ * data decoded from n8n's `flatted` storage format with n8n's own copy of flatted.
+ */
+async function getExecution(install, client, executionId) {
+	const execution = await client.request('GET', `/executions/${executionId}`);
+	if (!execution) return execution;
+	const flatted = require(require.resolve('flatted', { paths: [path.join(install.dir, 'node_modules', 'n8n')] }));
+	const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
+	return { ...execution, data, executionId: String(executionId) };
+}
+
+/**
+ * Polls an execution until `predicate(execution)` holds (the execution as getExecution gives it);
+ * resolves with that execution. Throws after `timeoutMs`, naming the last status seen.
+ */
+async function waitForExecution(install, client, executionId, predicate, { timeoutMs = 10 * 60 * 1000, intervalMs = 300 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	let last;
+	for (;;) {
+		last = await getExecution(install, client, executionId);
+		if (last && predicate(last)) return last;
+		if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${last?.status} after ${timeoutMs} ms`);
+		await sleep(intervalMs);
+	}
+}
+
 module.exports = {
 	ROOT,
 	readPackageJson,
@@ -429,6 +496,10 @@ module.exports = {
 	setupOwner,
 	login,
 	runOnServer,
+	startRunOnServer,
+	getExecution,
+	waitForExecution,
+	waitForGroupGone,
 	withCredentials,
 	CREDENTIALS,
 	builtCredentialTypes,

@@ -8,7 +8,8 @@
  *
  * Options: --n8n=<version> (default: newest pinned), --port=<n> (default 5678, or N8N_PORT),
  * --fresh (forget workflows and executions of earlier runs), --no-build.
- * The sandbox listens on SANDBOX_PORT (default 5680) and SANDBOX_PORT + 1 (its CDN).
+ * The sandbox listens on SANDBOX_PORT (default 5680) and SANDBOX_PORT + 1 (its CDN); SANDBOX_CAPACITY=<n>
+ * makes every provider refuse (HTTP 429) a submit beyond n unfinished jobs, as a plan's cap does.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -50,7 +51,7 @@ async function main() {
 
 	const { startSandbox, SANDBOX_API_KEY } = require(path.join(runtime.ROOT, 'sandbox'));
 	const sandboxPort = Number(process.env.SANDBOX_PORT || 5680);
-	const sandbox = (running.sandbox = await startSandbox({ apiPort: sandboxPort, cdnPort: sandboxPort + 1, jobDurationMs: Number(process.env.SANDBOX_JOB_SECONDS || 5) * 1000 }));
+	const sandbox = (running.sandbox = await startSandbox({ apiPort: sandboxPort, cdnPort: sandboxPort + 1, jobDurationMs: Number(process.env.SANDBOX_JOB_SECONDS || 5) * 1000, capacity: process.env.SANDBOX_CAPACITY ? Number(process.env.SANDBOX_CAPACITY) : undefined }));
 	say(`sandbox on ${Object.values(sandbox.urls).map((u) => new URL(u).origin).filter((o, i, all) => all.indexOf(o) === i).join(' and ')}`);
 
 	// A user folder that survives restarts (workflows you build stay), one per n8n version.

@@ -15,6 +15,8 @@
  * did not run. `N8N_E2E_VERSIONS=2.41.1` narrows the n8n versions.
  */
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { ensureN8n, N8N_VERSIONS, cacheRoot } = require('./n8n');
 const { scan } = require('./scanner');
@@ -61,6 +63,7 @@ function finish(code, failure) {
 	}
 	if (failure && failure.includes('\n')) process.stdout.write(`\n${failure}\n`);
 	banner(lines, code ? '31' : skipped ? '33' : '32');
+	process.stdout.write(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
 	process.exit(code);
 }
 
@@ -77,9 +80,23 @@ function npmRun(script) {
 	return spawnSync('npm', ['run', script], { cwd: ROOT, stdio: 'inherit' }).status === 0;
 }
 
+/** Tests counted over every jest run, for the closing line. */
+const counts = { passed: 0, failed: 0, skipped: 0 };
+
 function jest(args) {
 	const bin = require.resolve('jest/bin/jest');
-	return spawnSync(process.execPath, [bin, '--runInBand', ...args, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' }).status === 0;
+	const report = path.join(os.tmpdir(), `ttv-jest-${process.pid}-${Date.now()}.json`);
+	const ok = spawnSync(process.execPath, [bin, '--runInBand', '--json', `--outputFile=${report}`, ...args, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' }).status === 0;
+	try {
+		const result = JSON.parse(fs.readFileSync(report, 'utf8'));
+		counts.passed += result.numPassedTests;
+		counts.failed += result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
+		counts.skipped += result.numPendingTests + result.numTodoTests;
+		fs.rmSync(report, { force: true });
+	} catch {
+		/* jest did not get to write it: its own output says why */
+	}
+	return ok;
 }
 
 step('build', () => npmRun('build'));

@@ -1,7 +1,8 @@
 import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
-import { asNodeError, isCanceled, type VideoNodeError } from './errors';
+import { asNodeError, isCanceled, isCapacityRefusal, retryAfterOf, type VideoNodeError } from './errors';
 import { readOptions, type EngineOptions } from './options';
+import { AUTO_LIMIT, SlotPool } from './pool';
 import { ResumeMemory, resumeMemory, type RunKey } from './resume';
 import { nextPollDelayMs } from './schedule';
 import { cancellableSleep } from './sleep';
@@ -15,6 +16,12 @@ import { isFinal, type JobInput, type JobSnapshot, type VideoProvider } from './
  */
 
 export type Operation = 'generate' | 'submit' | 'get';
+
+/**
+ * A synchronous API has no Max Wait option (its one request is the job): a refusal for capacity is
+ * waited out this long, which covers the per-minute rate limits such plans have.
+ */
+const SYNCHRONOUS_CAPACITY_WAIT_MS = 120_000;
 
 /** What one item asks for; `context` is what the provider's `status` needs besides the job id (readContext). */
 type ItemPlan<Input> = ({ input: Input; jobId?: undefined } | { input?: undefined; jobId: string }) & { context?: unknown };
@@ -65,10 +72,14 @@ export async function runVideoNode<Input extends JobInput>(
 	const run = runKeyOf(ctx);
 	let firstError: VideoNodeError | undefined;
 	let firstErrorItem = -1;
+	// Concurrency 0 (the default) is automatic; a number is a fixed upper bound. The slowest item's
+	// setting wins, as items of one node run share one provider account.
+	const fixed = Math.min(...plans.map((p) => p?.options.concurrency || Number.POSITIVE_INFINITY));
+	const slots = new SlotPool(Number.isFinite(fixed) ? fixed : AUTO_LIMIT, items.length);
 
 	const runItem = async (itemIndex: number) => {
 		const prepared = plans[itemIndex];
-		if (!prepared) return;
+		if (!prepared || batch.signal.aborted) return;
 		const { plan, options } = prepared;
 		const api = new Transport(ctx, provider, baseUrl, batch.signal, secret);
 		if (options.requestTimeout) api.requestTimeoutMs = options.requestTimeout * 1000;
@@ -87,7 +98,43 @@ export async function runVideoNode<Input extends JobInput>(
 		if (state.resumeJobId) {
 			ctx.logger?.info(`${provider.displayName} job picked up again after a retry, not submitted twice`, logFields(ctx, provider, state.resumeJobId, plan.input?.model, itemIndex));
 		}
+		let holding = false;
+		let hasJob = false;
+		const hold = async (deadline: number, first = false) => (holding = await slots.acquire(batch.signal, deadline, first));
+		// A submit refused for capacity made no job: give the slot back, wait for one (one of our jobs
+		// ending, or the provider's Retry-After when none of ours runs), then submit again, first in line.
+		state.submit = async (submitJob) => {
+			const deadline = Date.now() + (provider.start ? options.maxWait * 1000 : SYNCHRONOUS_CAPACITY_WAIT_MS);
+			for (let attempt = 1; ; attempt++) {
+				const outcome = await submitJob().then(
+					(snapshot) => ({ snapshot, error: undefined }),
+					(error: unknown) => ({ snapshot: undefined, error }),
+				);
+				if (outcome.snapshot) {
+					slots.accepted();
+					hasJob = true;
+					return outcome.snapshot;
+				}
+				if (!isCapacityRefusal(outcome.error)) throw asNodeError(ctx.getNode(), outcome.error);
+				holding = false;
+				slots.release(false);
+				const pause = slots.refused(attempt, retryAfterOf(outcome.error));
+				await cancellableSleep(Math.min(pause, deadline - Date.now()), batch.signal);
+				if (Date.now() >= deadline || !(await hold(deadline, true))) {
+					// The provider's own words stay the message; how long we waited goes with them.
+					const refusal = asNodeError(ctx.getNode(), outcome.error);
+					refusal.description = [
+						refusal.description,
+						`The node waited up to ${provider.start ? `Max Wait (${options.maxWait} s)` : `${SYNCHRONOUS_CAPACITY_WAIT_MS / 1000} s`} for capacity and asked ${attempt} time(s); no job was made.`,
+					]
+						.filter(Boolean)
+						.join(' ');
+					throw refusal;
+				}
+			}
+		};
 		try {
+			await hold(Number.POSITIVE_INFINITY);
 			results[itemIndex] = await runOperation(ctx, provider, api, operation, plan, options, batch.signal, state, itemIndex);
 		} catch (error) {
 			if (firstError && isCanceled(error)) return; // stopped because another item failed
@@ -104,11 +151,13 @@ export async function runVideoNode<Input extends JobInput>(
 				firstErrorItem = itemIndex;
 				batch.abort();
 			}
+		} finally {
+			if (holding) slots.release(hasJob);
 		}
 	};
 
-	const concurrency = Math.min(...plans.map((p) => p?.options.concurrency ?? Number.POSITIVE_INFINITY), items.length);
-	await runPool(items.length, Number.isFinite(concurrency) ? concurrency : 1, batch.signal, runItem);
+	// Every item waits for a slot in item order; the pool decides how many run.
+	await Promise.all(items.map((_, itemIndex) => runItem(itemIndex)));
 
 	// Every item done (no error output, which would make n8n retry too): no retry can follow.
 	if (run && !firstError && !results.some((r) => r?.some((item) => item.json.error !== undefined))) resumeMemory.forgetRun(run);
@@ -132,6 +181,8 @@ interface JobState {
 	jobId?: string;
 	/** The job an earlier try of Retry On Fail submitted for this item: picked up instead of a new one. */
 	resumeJobId?: string;
+	/** Makes the paid request (start or generate) through the slot pool's capacity handling. */
+	submit?: (submitJob: () => Promise<JobSnapshot>) => Promise<JobSnapshot>;
 	snapshot?: JobSnapshot;
 	onJobId: (jobId: string) => void;
 }
@@ -166,15 +217,6 @@ function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
 	return jobId;
 }
 
-/** Runs `count` tasks, at most `limit` at once; stops starting new ones once `signal` fires. */
-async function runPool(count: number, limit: number, signal: AbortSignal, task: (index: number) => Promise<void>) {
-	let next = 0;
-	const worker = async () => {
-		while (next < count && !signal.aborted) await task(next++);
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker));
-}
-
 async function runOperation<Input extends JobInput>(
 	ctx: IExecuteFunctions,
 	provider: VideoProvider<Input>,
@@ -207,9 +249,10 @@ async function runOperation<Input extends JobInput>(
 		const jobId = randomUUID();
 		state.jobId = jobId;
 		if (operation !== 'generate') throw new NodeOperationError(ctx.getNode(), `${provider.displayName} has no ${operation} operation`, { itemIndex });
-		snapshot = track(await provider.generate(api, input, jobId));
+		const generate = provider.generate.bind(provider);
+		snapshot = track(await submitThrough(state, () => generate(api, input, jobId)));
 	} else {
-		snapshot = track(state.resumeJobId ? await status(provider, api, state.resumeJobId, plan.context) : await start(provider, api, input));
+		snapshot = track(state.resumeJobId ? await status(provider, api, state.resumeJobId, plan.context) : await submitThrough(state, () => start(provider, api, input)));
 		if (operation === 'submit') return await outputs(ctx, provider, api, snapshot, { ...options, download: false }, itemIndex, model, input.name);
 		snapshot = await waitForJob(ctx, provider, api, snapshot, options, signal, track, plan.context);
 	}
@@ -220,6 +263,8 @@ async function runOperation<Input extends JobInput>(
 	}
 	return await outputs(ctx, provider, api, snapshot, options, itemIndex, model, input.name);
 }
+
+const submitThrough = (state: JobState, submitJob: () => Promise<JobSnapshot>) => (state.submit ? state.submit(submitJob) : submitJob());
 
 async function start<Input extends JobInput>(provider: VideoProvider<Input>, api: Transport, input: Input) {
 	if (!provider.start) throw new Error(`${provider.displayName} has no asynchronous jobs`);

@@ -8,7 +8,7 @@ import type { ApiErrorInfo, ExplainedError } from './types';
 
 export type VideoNodeError = NodeApiError | NodeOperationError;
 
-export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedError): NodeApiError {
+export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedError, retryAfterMs?: number): NodeApiError {
 	const response: JsonObject = { message: explained.message };
 	if (info.statusCode) response.httpCode = String(info.statusCode);
 	const error = new NodeApiError(node, response, {
@@ -18,8 +18,22 @@ export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedEr
 	});
 	// NodeApiError swaps a message naming a network code (ECONNABORTED, ETIMEDOUT) for n8n's generic text; ours says more.
 	error.message = explained.message;
-	error.context.api = { phase: info.phase, kind: explained.kind, statusCode: info.statusCode, networkCode: info.networkCode };
+	error.context.api = { phase: info.phase, kind: explained.kind, statusCode: info.statusCode, networkCode: info.networkCode, retryable: explained.retryable, retryAfterMs };
 	return error;
+}
+
+/**
+ * A submit the provider refused for capacity (HTTP 429: too many jobs or requests at once), which
+ * made no job: the engine waits for a slot and submits again. A provider marks a 429 that waiting
+ * cannot cure (a spent daily quota) `retryable: false`.
+ */
+export function isCapacityRefusal(error: unknown): boolean {
+	const api = (error as { context?: { api?: { phase?: string; statusCode?: number; retryable?: boolean } } })?.context?.api;
+	return api?.phase === 'submit' && api.statusCode === 429 && api.retryable !== false;
+}
+
+export function retryAfterOf(error: unknown): number | undefined {
+	return (error as { context?: { api?: { retryAfterMs?: number } } })?.context?.api?.retryAfterMs;
 }
 
 export function canceledError(node: INode): NodeOperationError {

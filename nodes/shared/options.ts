@@ -16,7 +16,8 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_MAX_WAIT_SECONDS = 20 * 60;
-export const DEFAULT_CONCURRENCY = 4;
+/** 0: automatic (nodes/shared/pool.ts). */
+export const DEFAULT_CONCURRENCY = 0;
 
 export interface OptionsSpec {
 	defaultPollInterval: number;
@@ -97,9 +98,10 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 50 },
+				typeOptions: { minValue: 0, maxValue: 50 },
 				default: DEFAULT_CONCURRENCY,
-				description: 'How many input items are generated at the same time',
+				description:
+					'How many input items are generated at the same time. 0 (the default) is automatic: every item at once (up to 20), fewer as soon as the provider answers that it is busy, and more again when it accepts. A number sets a fixed upper bound, e.g. what your plan allows.',
 			},
 			{
 				displayName: 'Download Video',
@@ -122,8 +124,8 @@ const optionsSchema = z.object({
 	concurrency: z
 		.number({ invalid_type_error: 'Concurrency must be a whole number' })
 		.int('Concurrency must be a whole number')
-		.min(1, 'Concurrency must be 1 to 50')
-		.max(50, 'Concurrency must be 1 to 50'),
+		.min(0, 'Concurrency must be 0 (automatic) to 50')
+		.max(50, 'Concurrency must be 0 (automatic) to 50'),
 	download: z.boolean(),
 	binaryPropertyName: z.string().trim().min(1, 'Binary Property must not be empty'),
 	waitForCompletion: z.boolean(),

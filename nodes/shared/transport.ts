@@ -134,7 +134,7 @@ export class Transport {
 			const explained = this.explain(info);
 			const retry = isRetryable(info) && explained.retryable !== false && attempt < RETRY_LIMIT;
 			const delayMs = retryAfterMs ?? Math.max(explained.retryDelayMs ?? 0, Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
-			if (!retry || Date.now() + delayMs > this.deadline) throw apiError(this.ctx.getNode(), info, explained);
+			if (!retry || Date.now() + delayMs > this.deadline) throw apiError(this.ctx.getNode(), info, explained, retryAfterMs ?? explained.retryDelayMs);
 			await cancellableSleep(delayMs, this.signal);
 		}
 	}
@@ -151,10 +151,14 @@ export class Transport {
 	}
 }
 
-/** 429 is always safe to repeat; 5xx and network faults only where repeating cannot create a second job. */
+/**
+ * 429 is safe to repeat; on a submit it means the provider is at capacity, which the engine's slot
+ * pool answers (wait for one of the batch's jobs to end) better than a timer. 5xx and network faults
+ * only where repeating cannot create a second job.
+ */
 function isRetryable(info: ApiErrorInfo): boolean {
 	if (info.phase === 'once') return false;
-	if (info.statusCode === 429) return true;
+	if (info.statusCode === 429) return info.phase !== 'submit';
 	if (info.phase === 'submit') return info.networkCode === 'ECONNREFUSED';
 	return info.networkCode !== undefined || (info.statusCode !== undefined && info.statusCode >= 500);
 }

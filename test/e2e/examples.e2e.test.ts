@@ -15,6 +15,7 @@ import {
 	N8nInstance,
 	sha256File,
 	withCredentials,
+	withShortWaits,
 	type Item,
 	type N8nServer,
 } from './harness';
@@ -31,7 +32,10 @@ describeEachN8n('Example workflows in real n8n', (version, install) => {
 		n8n = await N8nInstance.create(install);
 		const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
 		await n8n.importCredentials(credentials);
-		await n8n.importWorkflows(examples.map((e) => withCredentials(e.workflow, credentials)));
+		// The durable recipes (*-durable-submit-wait-get.json) wait minutes between status checks: here
+		// their Waits (65 s and more) are cut to half a second, so the recipe's loop runs in seconds.
+		// restart.e2e.test.ts runs the recipe with its real, persisted Wait across an n8n kill.
+		await n8n.importWorkflows(examples.map((e) => withShortWaits(withCredentials(e.workflow, credentials), 0.5)));
 		server = await n8n.startServer();
 	}, 5 * 60_000);
 
@@ -65,7 +69,9 @@ describeEachN8n('Example workflows in real n8n', (version, install) => {
 		const writers = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.readWriteFile' && !node.disabled);
 		if (writers.length) {
 			for (const writer of writers) {
-				const written = result.items(writer.name);
+				// Every run of the writer: a recipe that loops (Submit → Wait → Get) writes each video when its job is done.
+				const runs = result.run?.data.resultData.runData[writer.name] ?? [];
+				const written = runs.flatMap((_, runIndex) => result.items(writer.name, 0, runIndex));
 				expect(written.length).toBeGreaterThan(0);
 				for (const item of written) {
 					expect(item.json.status).toBe('completed');

@@ -38,7 +38,7 @@ const runtime = require('../../scripts/n8n-runtime.js') as {
 	startN8nServer(
 		install: N8nInstall,
 		options: { env: Record<string, string>; cwd?: string; port: number },
-	): Promise<{ baseUrl: string; settings: unknown; output(): string; stop(): Promise<void> }>;
+	): Promise<{ baseUrl: string; settings: unknown; output(): string; stop(): Promise<void>; kill(): Promise<KillResult> }>;
 	setupOwner(baseUrl: string, settings: unknown): Promise<'created' | 'existing'>;
 	login(baseUrl: string): Promise<{ request(method: string, route: string, body?: unknown): Promise<any> }>;
 	runOnServer(
@@ -48,6 +48,15 @@ const runtime = require('../../scripts/n8n-runtime.js') as {
 		options?: { timeoutMs?: number },
 	): Promise<RunData & { executionId: string }>;
 	exampleWorkflows(): Array<{ file: string; workflow: WorkflowSpec }>;
+	startRunOnServer(client: { request(method: string, route: string, body?: unknown): Promise<any> }, workflowId: string): Promise<string>;
+	getExecution(install: N8nInstall, client: { request(method: string, route: string, body?: unknown): Promise<any> }, executionId: string): Promise<StoredExecution>;
+	waitForExecution(
+		install: N8nInstall,
+		client: { request(method: string, route: string, body?: unknown): Promise<any> },
+		executionId: string,
+		predicate: (execution: StoredExecution) => boolean,
+		options?: { timeoutMs?: number; intervalMs?: number },
+	): Promise<StoredExecution>;
 };
 
 export const { ROOT, assertBuilt, installPackageInto, freePort, n8nEnv, parseRunOutput, credentialsFor, exampleWorkflows, withCredentials } = runtime;
@@ -59,6 +68,24 @@ export interface N8nInstall {
 	dir: string;
 	version: string;
 	cached: boolean;
+}
+
+/** How a SIGKILLed n8n ended: its pid (also its process group), and `signal` 'SIGKILL'. */
+export interface KillResult {
+	pid: number;
+	signal: NodeJS.Signals | null;
+	code: number | null;
+}
+
+/** An execution as n8n's REST API gives it (GET /rest/executions/<id>), `data` decoded. */
+export interface StoredExecution extends RunData {
+	executionId: string;
+	id: string;
+	/** ISO date: when a waiting execution resumes; null otherwise. */
+	waitTill?: string | null;
+	startedAt?: string;
+	stoppedAt?: string | null;
+	[key: string]: unknown;
 }
 
 /** The n8n versions the suite runs against: `N8N_E2E_VERSIONS=2.41.1,1.123.81` narrows it. */
@@ -314,7 +341,7 @@ export class N8nInstance {
 export class N8nServer {
 	constructor(
 		readonly install: N8nInstall,
-		private readonly server: { baseUrl: string; output(): string; stop(): Promise<void> },
+		private readonly server: { baseUrl: string; output(): string; stop(): Promise<void>; kill?(): Promise<KillResult> },
 		private readonly client: { request(method: string, route: string, body?: unknown): Promise<any> },
 	) {}
 
@@ -346,6 +373,63 @@ export class N8nServer {
 	async stop(): Promise<void> {
 		await this.server.stop();
 	}
+
+	/**
+	 * Starts a saved workflow manually, as the editor does, without waiting for it: resolves with the
+	 * execution id (follow it with `execution` / `waitForExecution`).
+	 */
+	async start(workflowId: string): Promise<string> {
+		return await runtime.startRunOnServer(this.client, workflowId);
+	}
+
+	/** The execution as n8n stores it (status, waitTill, data), read through the REST API. */
+	async execution(executionId: string): Promise<StoredExecution> {
+		return await runtime.getExecution(this.install, this.client, executionId);
+	}
+
+	/** Polls the execution until `predicate` holds; throws after `timeoutMs`. */
+	async waitForExecution(executionId: string, predicate: (execution: StoredExecution) => boolean, timeoutMs = 5 * 60 * 1000): Promise<StoredExecution> {
+		return await runtime.waitForExecution(this.install, this.client, executionId, predicate, { timeoutMs });
+	}
+
+	/**
+	 * Kills n8n as a crash or an OOM kill would: SIGKILL to its whole process group (n8n and its task
+	 * runner), nothing saved or shut down. Resolves once no process of the group is left.
+	 */
+	async kill(): Promise<KillResult> {
+		if (!this.server.kill) throw new Error('this n8n server cannot be killed (no kill() from n8n-runtime)');
+		return await this.server.kill();
+	}
+}
+
+/** The first n8n 2.x under test, else the pinned 2.x (scripts/n8n.js): for tests that are about 2.x. */
+export function n8nV2Version(): string {
+	const version = versionsUnderTest().find((v) => v.startsWith('2.')) ?? setup.N8N_VERSIONS.find((v) => v.startsWith('2.'));
+	if (!version) throw new Error('no n8n 2.x is pinned in scripts/n8n.js');
+	return version;
+}
+
+/** Seconds a Wait node set to "After Time Interval" waits (Wait 1.1 parameters), or undefined. */
+export function waitSeconds(node: Record<string, any>): number | undefined {
+	if (node.type !== 'n8n-nodes-base.wait' || (node.parameters?.resume ?? 'timeInterval') !== 'timeInterval') return undefined;
+	const factor: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+	// Wait 1 defaults to hours, later versions to seconds.
+	const unit = node.parameters?.unit ?? (node.typeVersion === 1 ? 'hours' : 'seconds');
+	return Number(node.parameters?.amount ?? (node.typeVersion === 1 ? 1 : 5)) * factor[unit];
+}
+
+/**
+ * The workflow with every time-interval Wait of `atLeast` seconds or more (those n8n 2.x and 1.x
+ * park in the database: 65 s and up) set to `seconds`, so a durable recipe runs in seconds in the
+ * examples suite. test/e2e/restart.e2e.test.ts runs the recipe with its persisted Wait.
+ */
+export function withShortWaits(workflow: WorkflowSpec, seconds: number, atLeast = 65): WorkflowSpec {
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			(waitSeconds(node) ?? 0) >= atLeast ? { ...node, parameters: { ...node.parameters, amount: seconds, unit: 'seconds' } } : node,
+		),
+	};
 }
 
 /** sha256 of a file, streamed (videos can be large). */

@@ -32,6 +32,10 @@ export interface Sandbox {
 	jobs: Map<string, SandboxJob>;
 	close(): Promise<void>;
 	reset(): void;
+	/** A plan's cap on concurrent jobs of `provider` (submits beyond it: HTTP 429); undefined lifts it. */
+	setCapacity(provider: string, jobs: number | undefined): void;
+	/** The most of `provider`'s jobs ever unfinished at one moment. */
+	peakRunning(provider: string): number;
 	fault(spec: { provider?: string; route: string; status?: number; times?: number; retryAfter?: string | number; message?: string; reset?: boolean; delayMs?: number }): void;
 	requestsTo(provider: string, route?: string): SandboxRequest[];
 	findJob(provider: string, id: string): SandboxJob | undefined;

@@ -234,13 +234,16 @@ describe('A4F: errors', () => {
 		await expectVideoOf(result.items[0], jobs()[0]);
 	});
 
-	test('a lasting 429 ends in a rate-limit message with A4F\'s words', async () => {
-		sandbox.fault({ provider: 'a4f', route: 'submit', status: 429, retryAfter: 0, times: 20 });
+	test('a 429 (the plan\'s rate limit) is waited out with backoff, not a tight loop, and the video then comes', async () => {
+		sandbox.fault({ provider: 'a4f', route: 'submit', status: 429, retryAfter: 0, times: 2 });
 		const result = await run({});
-		expect(result.error?.message).toMatch(/A4F's rate limit for your plan is reached \(HTTP 429\): Rate limit exceeded: 10 requests per minute \(RPM\).*lower Concurrency/);
-		expect(result.error?.httpCode).toBe('429');
-		expect(submits().length).toBeGreaterThan(1);
-		expect(submits().length).toBeLessThanOrEqual(6);
+		expectNoError(result);
+		const asked = submits().map((r) => r.at);
+		expect(asked).toHaveLength(3);
+		// Retry-After: 0 still waits the backoff: 1 s, then 2 s.
+		expect(asked[1] - asked[0]).toBeGreaterThanOrEqual(950);
+		expect(asked[2] - asked[1]).toBeGreaterThanOrEqual(1950);
+		expect(jobs()).toHaveLength(1);
 	});
 
 	test('500 provider_error is not retried (a paid render is never asked twice) and names the job', async () => {

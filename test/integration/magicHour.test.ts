@@ -28,6 +28,19 @@ function run(parameters: IDataObject, extra: Parameters<typeof runDefault>[1] & 
 	});
 }
 
+describe('Magic Hour: capacity (HTTP 429 on submit)', () => {
+	test('a 429 lasting past Max Wait ends with the provider\'s words and how long the node waited; no job was made', async () => {
+		provider.sandbox.fault({ provider: 'magicHour', route: 'submit', status: 429, retryAfter: 0, times: 20 });
+		const result = await run({ options: { maxWait: 4 } });
+		expect(result.error?.message).toMatch(/Magic Hour is rate limiting requests \(HTTP 429\): Too Many Requests/);
+		expect(result.error?.description).toMatch(/waited up to Max Wait \(4 s\) for capacity and asked 3 time\(s\); no job was made/);
+		expect(result.error?.httpCode).toBe('429');
+		// Backoff (1 s, 2 s) even when the provider says Retry-After: 0: 3 asks fit in 4 s.
+		expect(submits()).toHaveLength(3);
+		expect(jobs()).toHaveLength(0);
+	});
+});
+
 describe('Magic Hour: generate', () => {
 	test('returns the video as binary data with the bytes the provider served', async () => {
 		const result = await run({ duration: 10, aspectRatio: '9:16', resolution: '1080p' });
@@ -306,7 +319,7 @@ describe('Magic Hour: invalid input is refused before any request', () => {
 	cases.push(['empty prompt', { prompt: '   ' }, /prompt: Prompt is empty/]);
 	cases.push(['prompt over 2000 characters', { prompt: 'x'.repeat(2001) }, /longer than 2000/]);
 	cases.push(['unknown model', { model: 'kling-9' }, /model: "kling-9" is not a model of this node. Allowed: default, ltx-2/]);
-	cases.push(['concurrency 0', { options: { concurrency: 0 } }, /concurrency: Concurrency must be 1 to 50/]);
+	cases.push(['concurrency -1', { options: { concurrency: -1 } }, /concurrency: Concurrency must be 0 \(automatic\) to 50/]);
 	cases.push(['empty job id for get', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/]);
 
 	test.each(cases)('%s', async (_name, parameters, message) => {

@@ -407,7 +407,7 @@ describe('Kling (useapi.net): invalid input is refused before any request', () =
 	cases.push(['email that is no email', { email: 'kling-account' }, /email: Kling Account Email is not an email address/]);
 	cases.push(['reply URL that is no URL', { replyUrl: 'my webhook' }, /replyUrl: Reply URL must be a full http\(s\) URL/]);
 	cases.push(['reply URL of another scheme', { replyUrl: 'ftp://example.com/x' }, /replyUrl: Reply URL must be an http\(s\) URL/]);
-	cases.push(['concurrency 0', { options: { concurrency: 0 } }, /concurrency: Concurrency must be 1 to 50/]);
+	cases.push(['concurrency -1', { options: { concurrency: -1 } }, /concurrency: Concurrency must be 0 \(automatic\) to 50/]);
 	cases.push(['empty job id for get', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/]);
 	cases.push(['bad email for get', { operation: 'get', jobId: '1', email: 'nobody' }, /email: Kling Account Email is not an email address/]);
 

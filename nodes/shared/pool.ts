@@ -1,0 +1,141 @@
+import { cancellableSleep } from './sleep';
+
+/**
+ * How many items of a batch run at once (an item holds its slot from submit to download).
+ *
+ * Fixed (the user's Concurrency): at most that many. Automatic (the default): as many as there are
+ * items, up to AUTO_LIMIT. Either way, when the provider refuses a submit for capacity (HTTP 429:
+ * a plan's concurrent-job cap, useapi.net's busy accounts), the limit drops to the jobs it did accept
+ * and the refused item waits for one of the batch's own jobs to finish (or, when none of ours runs,
+ * for the provider's Retry-After), then goes first. After `limit` submits in a row without a refusal
+ * the limit grows by one, since the provider's capacity can grow back (another workflow's job ended).
+ */
+
+/**
+ * The automatic upper bound. Providers cap concurrent jobs per account (useapi.net's maxJobs 1 to 50;
+ * plans at the others are lower); 20 covers a batch of typical size in one wave, and the refusals
+ * beyond a smaller cap cost one request each. n8n holds every running item's state in memory, and
+ * 20 parallel downloads stream fine (memory does not grow with the video's size).
+ */
+export const AUTO_LIMIT = 20;
+/** Waiting for capacity with none of our own jobs running: 1, 2, 4 ... 30 s, or the provider's longer Retry-After. */
+const IDLE_BACKOFF_BASE_MS = 1000;
+const IDLE_BACKOFF_CAP_MS = 30_000;
+
+interface Waiter {
+	resolve: () => void;
+}
+
+export class SlotPool {
+	private limitNow: number;
+	/** Slots held: items submitting, waiting for their job, or downloading. */
+	private busy = 0;
+	/** Of those, items whose job the provider accepted: what it can run for us. */
+	private withJob = 0;
+	private streak = 0;
+	private readonly waiters: Waiter[] = [];
+	/** Largest number of items that ran at once: reported by tests and the benchmark. */
+	peak = 0;
+	refusals = 0;
+
+	constructor(
+		/** The upper bound: the user's number, or AUTO_LIMIT. */
+		private readonly max: number,
+		items: number,
+	) {
+		this.limitNow = Math.max(1, Math.min(max, items));
+	}
+
+	get limit(): number {
+		return this.limitNow;
+	}
+
+	get running(): number {
+		return this.busy;
+	}
+
+	/**
+	 * Waits for a slot: true once it holds one, false when `deadline` came first; throws when `signal`
+	 * fires. `first` puts the item ahead of those not yet started (a refused one).
+	 */
+	async acquire(signal: AbortSignal, deadline: number, first = false): Promise<boolean> {
+		if (signal.aborted) throw signal.reason ?? new Error('canceled');
+		if (this.busy < this.limitNow && (first || !this.waiters.length)) {
+			this.take();
+			return true;
+		}
+		const done = new AbortController();
+		let got = false;
+		const granted = new Promise<void>((resolve) => {
+			const waiter = {
+				resolve: () => {
+					got = true;
+					resolve();
+				},
+			};
+			if (first) this.waiters.unshift(waiter);
+			else this.waiters.push(waiter);
+			const leave = () => {
+				const at = this.waiters.indexOf(waiter);
+				if (at >= 0) this.waiters.splice(at, 1);
+			};
+			done.signal.addEventListener('abort', leave, { once: true });
+		});
+		// Max Wait and cancel end the wait; the sleep is stopped as soon as the slot comes.
+		const stop = AbortSignal.any([signal, done.signal]);
+		const timeout = Number.isFinite(deadline)
+			? cancellableSleep(Math.max(1, deadline - Date.now()), stop).then(
+					() => 'timeout' as const,
+					() => 'stopped' as const,
+				)
+			: new Promise<'stopped'>((resolve) => stop.addEventListener('abort', () => resolve('stopped'), { once: true }));
+		const outcome = await Promise.race([granted.then(() => 'granted' as const), timeout]);
+		done.abort();
+		if (outcome === 'granted') return true;
+		if (got) this.release(false); // granted in the same tick as the timeout: give it back
+		if (signal.aborted) throw signal.reason ?? new Error('canceled');
+		return false;
+	}
+
+	/** An item gives its slot back; `hadJob`: its job had been accepted (see `accepted`). */
+	release(hadJob: boolean): void {
+		this.busy = Math.max(0, this.busy - 1);
+		if (hadJob) this.withJob = Math.max(0, this.withJob - 1);
+		this.pump();
+	}
+
+	/** A submit went through (the item now has a job): after `limit` in a row, one more may run. */
+	accepted(): void {
+		this.withJob++;
+		if (++this.streak < this.limitNow || this.limitNow >= this.max) return;
+		this.streak = 0;
+		this.limitNow++;
+		this.pump();
+	}
+
+	/**
+	 * A submit was refused for capacity; the caller has released its slot. The limit becomes what the
+	 * provider accepted (our jobs running now). Returns how long to wait before asking for a slot
+	 * again: nothing while one of ours runs (its end frees a slot), else the provider's own pause.
+	 */
+	refused(attempt: number, retryAfterMs: number | undefined): number {
+		this.refusals++;
+		this.streak = 0;
+		this.limitNow = Math.max(1, this.withJob);
+		if (this.withJob > 0) return 0;
+		// Backoff is the floor: a provider answering Retry-After: 0 again and again is not asked in a tight loop.
+		return Math.max(retryAfterMs ?? 0, Math.min(IDLE_BACKOFF_CAP_MS, IDLE_BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1)));
+	}
+
+	private take(): void {
+		this.busy++;
+		this.peak = Math.max(this.peak, this.busy);
+	}
+
+	private pump(): void {
+		while (this.busy < this.limitNow && this.waiters.length) {
+			this.take();
+			(this.waiters.shift() as Waiter).resolve();
+		}
+	}
+}
