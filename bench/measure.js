@@ -54,16 +54,41 @@ function executionFigures(sandbox, subjectName, execution, items) {
 	const jobs = jobsOf(sandbox, execution);
 	if (jobs.length !== items || run.items.length !== items)
 		throw new Error(`${subjectName}: execution ${execution.id} made ${jobs.length} jobs and ${run.items.length} items, expected ${items}`);
-	const requests = jobs.map((job) => requestsOf(sandbox, SUBJECTS[subjectName].sandbox, job));
+	const provider = SUBJECTS[subjectName].sandbox;
+	const requests = jobs.map((job) => requestsOf(sandbox, provider, job));
+	const tag = ` run ${execution.workflowId ?? execution.workflowData?.id}/${execution.id} item `;
+	// Submits, refused ones too (a refusal makes no job), found by the execution's tag in the prompt.
+	const submits = sandbox.requests.filter((r) => r.provider === provider && r.route === 'submit' && JSON.stringify(r.body ?? '').includes(tag)).length;
 	return {
 		ms: run.executionTime,
+		submits,
+		failed: run.items.filter((item) => item.json?.error !== undefined || !item.binary).length,
+		peak: peakAtOnce(jobs),
 		pollsPerJob: requests.reduce((sum, r) => sum + r.polls, 0) / items,
 		requestsPerJob: requests.reduce((sum, r) => sum + 1 + r.polls + r.downloads, 0) / items,
 	};
 }
 
+/** The most of these jobs that were unfinished at one moment at the provider. */
+function peakAtOnce(jobs) {
+	const edges = jobs.flatMap((job) => [[job.createdAt, 1], [job.finishedAt, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+	let now = 0;
+	let peak = 0;
+	for (const [, step] of edges) peak = Math.max(peak, (now += step));
+	return peak;
+}
+
 function summarize(runs) {
-	return { runs: runs.map((r) => r.ms), ms: median(runs.map((r) => r.ms)), pollsPerJob: median(runs.map((r) => r.pollsPerJob)), requestsPerJob: median(runs.map((r) => r.requestsPerJob)) };
+	const worst = (key) => Math.max(...runs.map((r) => r[key] ?? 0));
+	return {
+		runs: runs.map((r) => r.ms),
+		ms: median(runs.map((r) => r.ms)),
+		pollsPerJob: median(runs.map((r) => r.pollsPerJob)),
+		requestsPerJob: median(runs.map((r) => r.requestsPerJob)),
+		submits: median(runs.map((r) => r.submits)),
+		failed: worst('failed'),
+		peak: worst('peak'),
+	};
 }
 
 /**
@@ -74,9 +99,16 @@ async function batch(server, sandbox, cases, runs, log) {
 	const results = [];
 	for (const c of cases) {
 		const figures = [];
-		for (let i = 0; i < runs; i++) figures.push(executionFigures(sandbox, c.subject, await server.run(c.workflowId), c.items));
+		// A plan's cap on concurrent jobs, for this case only (the sandbox answers HTTP 429 beyond it).
+		if (c.capacity) sandbox.setCapacity(SUBJECTS[c.subject].sandbox, c.capacity);
+		try {
+			for (let i = 0; i < runs; i++) figures.push(executionFigures(sandbox, c.subject, await server.run(c.workflowId), c.items));
+		} finally {
+			if (c.capacity) sandbox.setCapacity(SUBJECTS[c.subject].sandbox, undefined);
+		}
 		const result = { ...c, ...summarize(figures) };
-		log(`batch ${c.subject} ${c.items} item(s)${c.concurrency ? `, concurrency ${c.concurrency}` : ''}: ${(result.ms / 1000).toFixed(2)} s (runs ${result.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')}), ${result.requestsPerJob.toFixed(1)} requests per job`);
+		const detail = c.capacity ? `, provider capacity ${c.capacity}: ${result.submits} submits (${result.submits - c.items} refused), ${result.failed} failed, at most ${result.peak} at once` : '';
+		log(`batch ${c.subject} ${c.items} item(s)${c.concurrency ? `, concurrency ${c.concurrency}` : ' at defaults'}${detail}: ${(result.ms / 1000).toFixed(2)} s (runs ${result.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')}), ${result.requestsPerJob.toFixed(1)} requests per job`);
 		results.push(result);
 	}
 	return results;

@@ -34,22 +34,28 @@ function batchSection(results) {
 		rows.push([`${items}`, ...ours.map(cell), cell(anchor), ...ours.map((o) => (o && anchor ? (o.ms / anchor.ms).toFixed(3) : '–'))]);
 	}
 	const items = plan.batch.defaultConcurrencyItems;
-	const defaults = plan.batch.ours.map((subject) => results.batch.find((b) => b.subject === subject && b.items === items && b.concurrency === undefined));
-	rows.push([`${items}, default Concurrency (4)`, ...defaults.map(cell), cell(anchorOf(items)), ...defaults.map((o) => (o && anchorOf(items) ? (o.ms / anchorOf(items).ms).toFixed(3) : '–'))]);
+	const defaults = plan.batch.ours.map((subject) => results.batch.find((b) => b.subject === subject && b.items === items && b.concurrency === undefined && !b.capacity));
+	rows.push([`${items}, default settings (automatic Concurrency)`, ...defaults.map(cell), cell(anchorOf(items)), ...defaults.map((o) => (o && anchorOf(items) ? (o.ms / anchorOf(items).ms).toFixed(3) : '–'))]);
+	const cap = plan.batch.capacity;
+	const capped = cap ? plan.batch.ours.map((subject) => results.batch.find((b) => b.subject === subject && b.capacity === cap.capacity)) : [];
+	const capCell = (row) => (row ? `${s(row.ms)}: ${row.submits} submits (${row.submits - row.items} refused), ${row.failed} failed, ≤ ${row.peak} at once` : 'not run');
+	if (cap) rows.push([`${cap.items}, default settings, provider runs ${cap.capacity} at once`, ...capped.map(capCell), cell(anchorOf(cap.items)), ...capped.map((o) => (o && anchorOf(cap.items) ? (o.ms / anchorOf(cap.items).ms).toFixed(3) : '–'))]);
 	const head = ['items', ...plan.batch.ours.map(label), label('anchor'), ...plan.batch.ours.map((o) => `${label(o).split(' (')[0]} / OpenAI node`)];
 	return `## 1. Batch wall time
 
 Jobs of ${plan.batch.jobSeconds} s in the sandbox. Figure: the node's execution time in n8n's run data
 (\`executionTime\`), median of ${results.batch[0]?.runs.length ?? '?'} runs (runs listed below), and the requests each job cost
-(submit, status checks, download). Ours at default settings except Concurrency, set to the number of items
-(the last row keeps the default of 4: five items then run in two waves). The anchor is n8n's own OpenAI
+(submit, status checks, download). Ours at default settings except Concurrency, set to the number of items,
+then twice at full default settings (automatic Concurrency): five items, and ${plan.batch.capacity?.items ?? 20} items against a
+sandbox that runs only ${plan.batch.capacity?.capacity ?? 5} jobs at once and refuses more with HTTP 429, as a plan's cap does
+(target: every item, in at most 4 job lengths plus 2 s, never more jobs at once than the cap). The anchor is n8n's own OpenAI
 node (\`@n8n/n8n-nodes-langchain.openAi\` v2.3, resource Video, operation Generate, model \`sora-2\`) with
 its credential's Base URL on the same sandbox gateway (\`…/videogeneration/v1\`, the \`/v1/videos\` routes
 our Video Generation API node uses in its Videos API style); it has no concurrency setting.
 
 ${table(head, rows)}
 
-Runs: ${[...results.batch, ...(results.anchor ?? [])].map((r) => `${label(r.subject).split(' (')[0]} ${r.items}${r.concurrency ? '' : r.subject === 'anchor' ? '' : ' (default concurrency)'}: ${r.runs.map((ms) => s(ms, 1)).join(', ')}`).join('; ')}.
+Runs: ${[...results.batch, ...(results.anchor ?? [])].map((r) => `${label(r.subject).split(' (')[0]} ${r.items}${r.concurrency ? '' : r.subject === 'anchor' ? '' : r.capacity ? ` (defaults, capacity ${r.capacity})` : ' (defaults)'}: ${r.runs.map((ms) => s(ms, 1)).join(', ')}`).join('; ')}.
 
 The anchor runs its items one by one and, for each, checks the status, sleeps 10 s, checks again and
 sleeps 10 s more after the check that saw the job done (\`pollUntilAvailable(…, 10)\` in n8n 2.41.1), so a 3 s

@@ -19,7 +19,7 @@ const { startSandbox } = require('../sandbox');
 const { parseSize } = require('../sandbox/directives');
 const n8n = require('./n8n');
 const measure = require('./measure');
-const { batchWorkflow, singleWorkflow, credentials, SUBJECTS } = require('./workflows');
+const { batchWorkflow, singleWorkflow, credentials, SUBJECTS, ANCHOR_KEY } = require('./workflows');
 const { writeReport } = require('./report');
 
 const ROOT = path.join(__dirname, '..');
@@ -28,7 +28,15 @@ const COMMAND = 'npm run bench';
 
 /** What is measured, and the targets (issue 8). */
 const PLAN = {
-	batch: { jobSeconds: 3, items: [1, 5, 20], ours: ['videoGeneration', 'magicHour'], runs: 3, defaultConcurrencyItems: 5 },
+	batch: {
+		jobSeconds: 3,
+		items: [1, 5, 20],
+		ours: ['videoGeneration', 'magicHour'],
+		runs: 3,
+		defaultConcurrencyItems: 5,
+		/** Issue 15: this many items at defaults against a provider that runs `capacity` jobs at once. */
+		capacity: { items: 20, capacity: 5 },
+	},
 	/** Delay targets for `delayTargets` lengths, the request target for the 60 s job (issue 8). */
 	detection: { subject: 'magicHour', lengths: [3, 30, 60, 120], delayTargets: [3, 30, 120], runs: 3 },
 	memory: {
@@ -48,6 +56,8 @@ const PLAN = {
 
 const TARGETS = {
 	batchMs: { items: 5, ms: 4500 },
+	/** Capacity row: every item, in at most 4 job lengths plus 2 s (20 items, 5 at once: 4 waves). */
+	capacityMs: (jobSeconds) => (4 * jobSeconds + 2) * 1000,
 	delay: (seconds) => Math.max(0.1 * seconds, 2) * 1000,
 	polls60: 15,
 	/**
@@ -128,6 +138,8 @@ function buildWorkflows() {
 			batchCases.push({ subject, items, concurrency: items, workflowId: add(batchWorkflow(`b${short[subject]}${items}c`, subject, items, { seconds: batch.jobSeconds, options: { concurrency: items } })) });
 		const items = batch.defaultConcurrencyItems;
 		batchCases.push({ subject, items, concurrency: undefined, workflowId: add(batchWorkflow(`b${short[subject]}${items}d`, subject, items, { seconds: batch.jobSeconds })) });
+		const { items: many, capacity } = batch.capacity;
+		batchCases.push({ subject, items: many, concurrency: undefined, capacity, workflowId: add(batchWorkflow(`b${short[subject]}${many}k${capacity}`, subject, many, { seconds: batch.jobSeconds })) });
 	}
 	const anchorCases = batch.items.map((items) => ({ subject: 'anchor', items, workflowId: add(batchWorkflow(`b${short.anchor}${items}`, 'anchor', items, { seconds: batch.jobSeconds })) }));
 	const detectionCases = detection.lengths.map((seconds) => ({ seconds, workflowId: add(singleWorkflow(`d${short[detection.subject]}${seconds}`, detection.subject, { seconds })) }));
@@ -152,9 +164,16 @@ function checkTargets(results) {
 	const { plan } = results;
 	const checks = [];
 	const check = (figure, value, target, unit) => checks.push({ figure, value, target, unit, ok: Number.isFinite(value) && value <= target });
-	for (const row of results.batch ?? [])
-		if (row.items === TARGETS.batchMs.items && row.concurrency === row.items)
-			check(`${SUBJECTS[row.subject].label}: ${row.items} items × ${plan.batch.jobSeconds} s jobs, node execution time`, row.ms / 1000, TARGETS.batchMs.ms / 1000, 's');
+	for (const row of results.batch ?? []) {
+		if (row.items === TARGETS.batchMs.items && !row.capacity && (row.concurrency === row.items || row.concurrency === undefined))
+			check(`${SUBJECTS[row.subject].label}: ${row.items} items × ${plan.batch.jobSeconds} s jobs, ${row.concurrency ? `Concurrency ${row.concurrency}` : 'default settings'}, node execution time`, row.ms / 1000, TARGETS.batchMs.ms / 1000, 's');
+		if (row.capacity) {
+			const what = `${SUBJECTS[row.subject].label}: ${row.items} items × ${plan.batch.jobSeconds} s jobs at defaults, provider capacity ${row.capacity}`;
+			check(`${what}, node execution time`, row.ms / 1000, TARGETS.capacityMs(plan.batch.jobSeconds) / 1000, 's');
+			check(`${what}, failed items`, row.failed, 0, 'items');
+			check(`${what}, most jobs at once at the provider`, row.peak, row.capacity, 'jobs');
+		}
+	}
 	for (const row of results.detection ?? []) {
 		if (plan.detection.delayTargets.includes(row.seconds))
 			check(`Detection delay, ${row.seconds} s job (${SUBJECTS[plan.detection.subject].label}, defaults)`, row.delayMs / 1000, TARGETS.delay(row.seconds) / 1000, 's');
@@ -186,7 +205,7 @@ async function main() {
 	const results = { plan: PLAN, machine: machine(install), command: COMMAND };
 	log(`n8n ${install.version} on Node ${results.machine.n8nNode}; ${results.machine.nproc} CPUs, ${results.machine.memoryGB.toFixed(0)} GB`);
 
-	const sandbox = await startSandbox({ jobDurationMs: PLAN.batch.jobSeconds * 1000 });
+	const sandbox = await startSandbox({ jobDurationMs: PLAN.batch.jobSeconds * 1000, extraKeys: [ANCHOR_KEY] });
 	const plan = buildWorkflows();
 	const cleanup = [];
 	try {

@@ -41,6 +41,8 @@ const SUBJECTS = {
 };
 
 const ANCHOR_CREDENTIAL_ID = 'openAiSandbox';
+/** The anchor's own sandbox key: a capacity set for ours (the main key) leaves its jobs alone. */
+const ANCHOR_KEY = 'sandbox-key-anchor';
 
 /** Our credentials pointing at the sandbox, and the anchor's OpenAI credential with the gateway as its Base URL. */
 function credentials(sandbox) {
@@ -49,7 +51,7 @@ function credentials(sandbox) {
 		id: ANCHOR_CREDENTIAL_ID,
 		name: 'OpenAI (sandbox gateway)',
 		type: 'openAiApi',
-		data: { apiKey: sandbox.apiKey, organizationId: '', url: `${sandbox.urls.videoGeneration}/v1`, header: false },
+		data: { apiKey: ANCHOR_KEY, organizationId: '', url: `${sandbox.urls.videoGeneration}/v1`, header: false },
 	};
 	return [...ours, anchor];
 }
@@ -104,4 +106,4 @@ function singleWorkflow(id, subjectName, { seconds, size, options }) {
 	return { id, name: `bench ${id}`, nodes: [START, videoNode(subjectName, { seconds, size, options })], connections: link('Start', VIDEO_NODE) };
 }
 
-module.exports = { SUBJECTS, VIDEO_NODE, credentials, batchWorkflow, singleWorkflow };
+module.exports = { SUBJECTS, VIDEO_NODE, ANCHOR_KEY, credentials, batchWorkflow, singleWorkflow };

@@ -8,6 +8,7 @@ const http = require('node:http');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { videoStream, videoSha256, videoSize } = require('./video');
+const { AsyncLocalStorage } = require('node:async_hooks');
 const { sendJson } = require('./http');
 const { parseDirectives } = require('./directives');
 
@@ -42,9 +43,13 @@ class Sandbox {
 	constructor(options = {}) {
 		this.host = options.host ?? '127.0.0.1';
 		this.apiKey = options.apiKey ?? SANDBOX_API_KEY;
+		/** More keys it accepts (the benchmark gives the anchor its own, so a capacity of ours leaves it alone). */
+		this.keys = new Set([this.apiKey, ...(options.extraKeys ?? [])]);
+		/** The request being answered, across the handlers' awaits: its key names the jobs it makes. */
+		this.requestContext = new AsyncLocalStorage();
 		this.jobDurationMs = options.jobDurationMs ?? DEFAULT_JOB_MS;
 		this.videoBytes = options.videoBytes ?? DEFAULT_VIDEO_BYTES;
-		/** Concurrent jobs each provider accepts per key, e.g. { magicHour: 5 }, or a number for all (none: unlimited). */
+		/** Concurrent jobs each provider accepts from the main key, e.g. { magicHour: 5 }, or a number for all (none: unlimited). */
 		this.capacity = typeof options.capacity === 'number' ? { '*': options.capacity } : { ...(options.capacity ?? {}) };
 		this.requests = [];
 		this.jobs = new Map();
@@ -90,18 +95,20 @@ class Sandbox {
 	}
 
 	/**
-	 * A plan's cap on concurrent jobs: a submit while `jobs` of `provider`'s jobs are unfinished is
-	 * refused with HTTP 429 and the provider's own error body (no job made), with Retry-After = seconds
-	 * until the first of them ends. `undefined` lifts the cap.
+	 * A plan's cap on concurrent jobs of the main key: a submit while `jobs` of `provider`'s jobs made
+	 * with that key are unfinished is refused with HTTP 429 and the provider's own error body (no job
+	 * made), with Retry-After = seconds until the first of them ends. `undefined` lifts the cap.
 	 */
 	setCapacity(provider, jobs) {
 		if (jobs === undefined) delete this.capacity[provider];
 		else this.capacity[provider] = jobs;
 	}
 
-	/** The provider's jobs unfinished at `now` (made, not yet at their outcome, not canceled). */
-	runningJobs(provider, now = Date.now()) {
-		return [...this.jobs.values()].filter((job) => job.provider === provider && !job.canceled && job.createdAt <= now && now < job.finishedAt);
+	/** The provider's jobs unfinished at `now` (made, not yet at their outcome, not canceled), of one key if given. */
+	runningJobs(provider, now = Date.now(), authorization = undefined) {
+		return [...this.jobs.values()].filter(
+			(job) => job.provider === provider && !job.canceled && job.createdAt <= now && now < job.finishedAt && (!authorization || job.authorization === authorization),
+		);
 	}
 
 	/** The most of `provider`'s jobs that were ever unfinished at one moment. */
@@ -154,7 +161,8 @@ class Sandbox {
 	}
 
 	authorized(req) {
-		return req.headers.authorization === `Bearer ${this.apiKey}`;
+		const [scheme, key] = String(req.headers.authorization ?? '').split(' ');
+		return scheme === 'Bearer' && this.keys.has(key);
 	}
 
 	/** A new job whose state follows the clock: queued, then processing, then its outcome. */
@@ -170,6 +178,7 @@ class Sandbox {
 			outcome: directives.outcome ?? outcome ?? 'completed',
 			videoBytes: directives.videoBytes ?? videoBytes ?? this.videoBytes,
 			canceled: false,
+			authorization: this.requestContext.getStore()?.authorization,
 			polls: 0,
 			pollFailures: directives.pollFailures ?? 0,
 		};
@@ -225,8 +234,9 @@ class Sandbox {
 	/** Applies a queued fault, or on a submit the provider's capacity; true when it answered the request. */
 	async applyFault(res, provider, route, errorBody) {
 		const capacity = this.capacity[provider] ?? this.capacity['*'];
-		if (route === 'submit' && capacity !== undefined) {
-			const running = this.runningJobs(provider);
+		const mainKey = `Bearer ${this.apiKey}`;
+		if (route === 'submit' && capacity !== undefined && res.req?.headers.authorization === mainKey) {
+			const running = this.runningJobs(provider, Date.now(), mainKey);
 			if (running.length >= capacity) {
 				const firstEnd = Math.min(...running.map((job) => job.finishedAt));
 				const message = `Too many concurrent jobs: your plan allows ${capacity} at once (sandbox capacity)`;
@@ -255,7 +265,9 @@ class Sandbox {
 			if (!provider) return sendJson(res, 404, { message: `No sandbox provider at ${url.pathname}` });
 			const body = await readBody(req);
 			const path = url.pathname.slice(provider.prefix.length);
-			await provider.handle(this, { req, res, url, path, body: body.length ? body : undefined });
+			await this.requestContext.run({ authorization: req.headers.authorization }, () =>
+				provider.handle(this, { req, res, url, path, body: body.length ? body : undefined }),
+			);
 		} catch (error) {
 			if (!res.headersSent) sendJson(res, 500, { message: `Sandbox error: ${error.message}` });
 			else res.destroy();

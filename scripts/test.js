@@ -33,7 +33,7 @@ function elapsed(since) {
 }
 
 function banner(lines, color) {
-	const width = Math.max(...lines.map((l) => l.length)) + 4;
+	const width = Math.min(100, Math.max(...lines.map((l) => l.length)) + 4);
 	const bar = '='.repeat(width);
 	process.stdout.write(`\n\x1b[${color}m${bar}\n${lines.map((l) => `  ${l}`).join('\n')}\n${bar}\x1b[0m\n`);
 }
@@ -56,7 +56,12 @@ function step(name, fn) {
 function finish(code, failure) {
 	const skipped = e2eSkipped();
 	const lines = [...steps, `total ${elapsed(startedAt)}`];
-	if (failure) lines.push('', `npm test FAILED: ${failure.split('\n')[0]}`);
+	if (failure) {
+		// The first line says what failed; npm's own verdict (e.g. "No matching version found") says why.
+		const why = failure.split('\n').find((line) => /^npm error (?!code\b)/.test(line));
+		lines.push('', `npm test FAILED: ${failure.split('\n')[0]}`);
+		if (why) lines.push(`  ${why}`);
+	}
 	if (skipped) {
 		lines.push('', `THE END-TO-END SUITE DID NOT RUN: N8N_E2E_SKIP=${process.env.N8N_E2E_SKIP} was set.`);
 		lines.push('No test in real n8n ran; unset N8N_E2E_SKIP to run them.');
