@@ -100,7 +100,7 @@ export async function runVideoNode<Input extends JobInput>(
 		}
 		let holding = false;
 		let hasJob = false;
-		const hold = async (deadline: number, first = false) => (holding = await slots.acquire(batch.signal, deadline, first));
+		const hold = async (deadline: number, first = false, probeAt?: number) => (holding = await slots.acquire(batch.signal, deadline, first, probeAt));
 		// A submit refused for capacity made no job: give the slot back, wait for one (one of our jobs
 		// ending, or the provider's Retry-After when none of ours runs), then submit again, first in line.
 		state.submit = async (submitJob) => {
@@ -118,9 +118,12 @@ export async function runVideoNode<Input extends JobInput>(
 				if (!isCapacityRefusal(outcome.error)) throw asNodeError(ctx.getNode(), outcome.error);
 				holding = false;
 				slots.release(false);
-				const pause = slots.refused(attempt, retryAfterOf(outcome.error));
+				const retryAfterMs = retryAfterOf(outcome.error);
+				const pause = slots.refused(attempt, retryAfterMs);
 				await cancellableSleep(Math.min(pause, deadline - Date.now()), batch.signal);
-				if (Date.now() >= deadline || !(await hold(deadline, true))) {
+				// While our own jobs run, the slot one of them frees comes first, or the provider's Retry-After.
+				const probeAt = pause === 0 && retryAfterMs !== undefined ? Date.now() + retryAfterMs : undefined;
+				if (Date.now() >= deadline || !(await hold(deadline, true, probeAt))) {
 					// The provider's own words stay the message; how long we waited goes with them.
 					const refusal = asNodeError(ctx.getNode(), outcome.error);
 					refusal.description = [

@@ -56,9 +56,12 @@ export class SlotPool {
 
 	/**
 	 * Waits for a slot: true once it holds one, false when `deadline` came first; throws when `signal`
-	 * fires. `first` puts the item ahead of those not yet started (a refused one).
+	 * fires. `first` puts the item ahead of those not yet started (a refused one). `probeAt`: the
+	 * provider's Retry-After said capacity frees then; our own jobs may have ended at the provider
+	 * before we polled them, so the item then takes a slot beyond the limit and asks (a refusal costs
+	 * one request and makes no job).
 	 */
-	async acquire(signal: AbortSignal, deadline: number, first = false): Promise<boolean> {
+	async acquire(signal: AbortSignal, deadline: number, first = false, probeAt = Number.POSITIVE_INFINITY): Promise<boolean> {
 		if (signal.aborted) throw signal.reason ?? new Error('canceled');
 		if (this.busy < this.limitNow && (first || !this.waiters.length)) {
 			this.take();
@@ -89,10 +92,21 @@ export class SlotPool {
 					() => 'stopped' as const,
 				)
 			: new Promise<'stopped'>((resolve) => stop.addEventListener('abort', () => resolve('stopped'), { once: true }));
-		const outcome = await Promise.race([granted.then(() => 'granted' as const), timeout]);
+		const racers: Array<Promise<'granted' | 'timeout' | 'stopped' | 'probe'>> = [granted.then(() => 'granted' as const), timeout];
+		if (probeAt < deadline)
+			racers.push(
+				cancellableSleep(Math.max(1, probeAt - Date.now()), stop).then(
+					() => 'probe' as const,
+					() => 'stopped' as const,
+				),
+			);
+		const outcome = await Promise.race(racers);
 		done.abort();
-		if (outcome === 'granted') return true;
-		if (got) this.release(false); // granted in the same tick as the timeout: give it back
+		if (outcome === 'granted' || got) return true;
+		if (outcome === 'probe') {
+			this.take();
+			return true;
+		}
 		if (signal.aborted) throw signal.reason ?? new Error('canceled');
 		return false;
 	}

@@ -25,10 +25,11 @@ describe('automatic concurrency', () => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
 		expect(api.sandbox.peakRunning('magicHour')).toBe(2);
 		expect(api.jobs()).toHaveLength(6);
-		// Every refusal made no job; after the first wave the limit sits at 2, so few are refused.
+		// Every refusal made no job. A waiting item asks again when one of ours ends or when the
+		// provider's Retry-After says (its jobs may end before we poll them): a few asks per wave.
 		const refused = api.submits().length - 6;
 		expect(refused).toBeGreaterThanOrEqual(4);
-		expect(refused).toBeLessThanOrEqual(8);
+		expect(refused).toBeLessThanOrEqual(12);
 		// Three waves of one job's length, not a timer's back-off.
 		expect(seconds).toBeLessThan((3 * JOB_MS) / 1000 + 3);
 	});
