@@ -2,7 +2,7 @@ import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFu
 import { randomUUID } from 'crypto';
 import { asNodeError, isCanceled, isCapacityRefusal, retryAfterOf, type VideoNodeError } from './errors';
 import { readOptions, type EngineOptions } from './options';
-import { AUTO_LIMIT, SlotPool } from './pool';
+import { AUTO_LIMIT, ItemSlot, SlotPool } from './pool';
 import { ResumeMemory, resumeMemory, type RunKey } from './resume';
 import { nextPollDelayMs } from './schedule';
 import { cancellableSleep } from './sleep';
@@ -98,46 +98,21 @@ export async function runVideoNode<Input extends JobInput>(
 		if (state.resumeJobId) {
 			ctx.logger?.info(`${provider.displayName} job picked up again after a retry, not submitted twice`, logFields(ctx, provider, state.resumeJobId, plan.input?.model, itemIndex));
 		}
-		let holding = false;
-		let hasJob = false;
-		const hold = async (deadline: number, first = false, probeAt?: number) => (holding = await slots.acquire(batch.signal, deadline, first, probeAt));
-		// A submit refused for capacity made no job: give the slot back, wait for one (one of our jobs
-		// ending, or the provider's Retry-After when none of ours runs), then submit again, first in line.
+		const slot = new ItemSlot(slots, batch.signal);
 		state.submit = async (submitJob) => {
 			const deadline = Date.now() + (provider.start ? options.maxWait * 1000 : SYNCHRONOUS_CAPACITY_WAIT_MS);
-			for (let attempt = 1; ; attempt++) {
-				const outcome = await submitJob().then(
-					(snapshot) => ({ snapshot, error: undefined }),
-					(error: unknown) => ({ snapshot: undefined, error }),
-				);
-				if (outcome.snapshot) {
-					slots.accepted();
-					hasJob = true;
-					return outcome.snapshot;
-				}
-				if (!isCapacityRefusal(outcome.error)) throw asNodeError(ctx.getNode(), outcome.error);
-				holding = false;
-				slots.release(false);
-				const retryAfterMs = retryAfterOf(outcome.error);
-				const pause = slots.refused(attempt, retryAfterMs);
-				await cancellableSleep(Math.min(pause, deadline - Date.now()), batch.signal);
-				// While our own jobs run, the slot one of them frees comes first, or the provider's Retry-After.
-				const probeAt = pause === 0 && retryAfterMs !== undefined ? Date.now() + retryAfterMs : undefined;
-				if (Date.now() >= deadline || !(await hold(deadline, true, probeAt))) {
-					// The provider's own words stay the message; how long we waited goes with them.
-					const refusal = asNodeError(ctx.getNode(), outcome.error);
-					refusal.description = [
-						refusal.description,
-						`The node waited up to ${provider.start ? `Max Wait (${options.maxWait} s)` : `${SYNCHRONOUS_CAPACITY_WAIT_MS / 1000} s`} for capacity and asked ${attempt} time(s); no job was made.`,
-					]
-						.filter(Boolean)
-						.join(' ');
-					throw refusal;
-				}
+			const outcome = await slot.submit(submitJob, deadline, { is: isCapacityRefusal, retryAfterMs: retryAfterOf });
+			if (outcome.ok) return outcome.value;
+			const error = asNodeError(ctx.getNode(), outcome.error);
+			if (isCapacityRefusal(outcome.error)) {
+				// Still refused when time ran out: the provider's own words stay the message.
+				const waited = provider.start ? `Max Wait (${options.maxWait} s)` : `${SYNCHRONOUS_CAPACITY_WAIT_MS / 1000} s`;
+				error.description = [error.description, `The node waited up to ${waited} for capacity and asked ${outcome.attempts} time(s); no job was made.`].filter(Boolean).join(' ');
 			}
+			throw error;
 		};
 		try {
-			await hold(Number.POSITIVE_INFINITY);
+			await slot.take();
 			results[itemIndex] = await runOperation(ctx, provider, api, operation, plan, options, batch.signal, state, itemIndex);
 		} catch (error) {
 			if (firstError && isCanceled(error)) return; // stopped because another item failed
@@ -155,7 +130,7 @@ export async function runVideoNode<Input extends JobInput>(
 				batch.abort();
 			}
 		} finally {
-			if (holding) slots.release(hasJob);
+			slot.give();
 		}
 	};
 

@@ -153,3 +153,61 @@ export class SlotPool {
 		}
 	}
 }
+
+/**
+ * One item's place in the pool: holds at most one slot, and makes the item's paid request through
+ * the capacity rules (a refusal made no job: give the slot back, wait for one, ask again first in line).
+ */
+export class ItemSlot {
+	private holding = false;
+	private hasJob = false;
+
+	constructor(
+		private readonly pool: SlotPool,
+		private readonly signal: AbortSignal,
+	) {}
+
+	/** Waits for a slot in item order (no deadline: the items before it take their time). */
+	async take(): Promise<void> {
+		this.holding = await this.pool.acquire(this.signal, Number.POSITIVE_INFINITY);
+	}
+
+	/** Gives the slot back (the item is done, or failed). */
+	give(): void {
+		if (!this.holding) return;
+		this.holding = false;
+		this.pool.release(this.hasJob);
+	}
+
+	/**
+	 * Runs `request` (a submit); while `isRefusal` says the provider refused it for capacity, waits for
+	 * a slot (one of ours ending, or the provider's Retry-After) and asks again, until `deadline`.
+	 * Resolves with the result, or with the last refusal and how often it was asked when time ran out.
+	 */
+	async submit<T>(
+		request: () => Promise<T>,
+		deadline: number,
+		refusal: { is: (error: unknown) => boolean; retryAfterMs: (error: unknown) => number | undefined },
+	): Promise<{ ok: true; value: T } | { ok: false; error: unknown; attempts: number }> {
+		for (let attempt = 1; ; attempt++) {
+			const outcome = await request().then(
+				(value) => ({ ok: true as const, value }),
+				(error: unknown) => ({ ok: false as const, error, attempts: attempt }),
+			);
+			if (outcome.ok) {
+				this.pool.accepted();
+				this.hasJob = true;
+				return outcome;
+			}
+			if (!refusal.is(outcome.error)) return outcome;
+			this.give();
+			const retryAfterMs = refusal.retryAfterMs(outcome.error);
+			const pause = this.pool.refused(attempt, retryAfterMs);
+			await cancellableSleep(Math.min(pause, deadline - Date.now()), this.signal);
+			// While our own jobs run, the slot one of them frees comes first, or the provider's Retry-After.
+			const probeAt = pause === 0 && retryAfterMs !== undefined ? Date.now() + retryAfterMs : undefined;
+			this.holding = Date.now() < deadline && (await this.pool.acquire(this.signal, deadline, true, probeAt));
+			if (!this.holding) return outcome;
+		}
+	}
+}
