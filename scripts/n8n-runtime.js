@@ -311,14 +311,7 @@ async function login(baseUrl, owner = OWNER) {
  * (the execution's data, decoded from n8n's `flatted` storage format with n8n's own copy of flatted).
  */
 async function runOnServer(install, client, workflowId, { timeoutMs = 10 * 60 * 1000 } = {}) {
-	const workflow = await client.request('GET', `/workflows/${workflowId}`);
-	const trigger = workflow.nodes.find((node) => /trigger/i.test(node.type) && !node.disabled);
-	const started = await client.request('POST', `/workflows/${workflowId}/run`, {
-		workflowData: workflow,
-		...(trigger ? { triggerToStartFrom: { name: trigger.name } } : {}),
-	});
-	const executionId = started?.executionId;
-	if (!executionId) throw new Error(`n8n started no execution: ${JSON.stringify(started).slice(0, 1000)}`);
+	const executionId = await startRunOnServer(client, workflowId);
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const execution = await client.request('GET', `/executions/${executionId}`);

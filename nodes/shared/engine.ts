@@ -206,7 +206,8 @@ async function runOperation<Input extends JobInput>(
 	state: JobState,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const track = (snapshot: JobSnapshot) => {
+	const track = (answer: JobSnapshot) => {
+		const snapshot = finished(answer);
 		if (!state.jobId) state.onJobId(snapshot.jobId);
 		state.jobId = snapshot.jobId;
 		state.snapshot = snapshot;
@@ -240,6 +241,15 @@ async function runOperation<Input extends JobInput>(
 		throw error;
 	}
 	return await outputs(ctx, provider, api, snapshot, options, itemIndex, model, input.name);
+}
+
+/**
+ * What "finished" means is the engine's: a job the provider calls complete but that has no video is a
+ * failed job (its id goes into the error), whatever the provider.
+ */
+function finished(snapshot: JobSnapshot): JobSnapshot {
+	if (snapshot.status !== 'completed' || snapshot.videos.length) return snapshot;
+	return { ...snapshot, status: 'failed', failure: { message: 'the provider reported the job complete but gave no video', kind: 'other' } };
 }
 
 const submitThrough = (state: JobState, submitJob: () => Promise<JobSnapshot>) => (state.submit ? state.submit(submitJob) : submitJob());

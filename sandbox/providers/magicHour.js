@@ -48,7 +48,9 @@ function project(sandbox, job) {
 	const status = STATUS[state];
 	const done = status === 'complete';
 	const expiresAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
-	const downloads = done ? [{ url: sandbox.videoUrl(job), expires_at: expiresAt }] : [];
+	// `[sandbox:nodownloads]`: complete, but with no downloads (the node must fail, naming the project).
+	const empty = /\[sandbox:nodownloads\]/i.test(String(job.prompt));
+	const downloads = done && !empty ? [{ url: sandbox.videoUrl(job), expires_at: expiresAt }] : [];
 	const error =
 		state === 'failed'
 			? { code: 'processing_timeout', message: 'The render did not finish in time' }

@@ -41,6 +41,22 @@ describe('Magic Hour: capacity (HTTP 429 on submit)', () => {
 	});
 });
 
+describe('Magic Hour: a project complete without downloads', () => {
+	test('fails with the job id instead of succeeding without a video; Get reports it failed', async () => {
+		const result = await run({ prompt: 'a fox [sandbox:nodownloads]' });
+		const [job] = jobs();
+		expect(result.items).toHaveLength(0);
+		expect(result.error?.message).toMatch(/Magic Hour could not make the video: the provider reported the job complete but gave no video/);
+		expect(result.error?.message).toContain(job.id);
+		expect(result.error?.context?.jobId).toBe(job.id);
+		expect(downloads()).toHaveLength(0);
+		const got = await run({ operation: 'get', jobId: job.id });
+		expectNoError(got);
+		expect(got.items[0].json).toMatchObject({ jobId: job.id, status: 'failed', error: expect.stringContaining('gave no video') });
+		expect(submits()).toHaveLength(1);
+	});
+});
+
 describe('Magic Hour: generate', () => {
 	test('returns the video as binary data with the bytes the provider served', async () => {
 		const result = await run({ duration: 10, aspectRatio: '9:16', resolution: '1080p' });
