@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class A4FApi implements ICredentialType {
 	name = 'a4fApi';
@@ -19,6 +19,6 @@ export class A4FApi implements ICredentialType {
 
 	// GET /usage (plan and rate limits) needs only the key, answers 401 for a wrong one and costs nothing.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}', url: '/usage', method: 'GET' },
+		request: { baseURL: BASE_URL_RULES.a4f.expression, url: '/usage', method: 'GET' },
 	};
 }

@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class AimlApiApi implements ICredentialType {
 	name = 'aimlApiApi';
@@ -19,6 +19,6 @@ export class AimlApiApi implements ICredentialType {
 
 	// GET /v2/billing (the balance) needs only an API key, answers 401 for a wrong one and costs nothing.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v[12]$/, "")}}', url: '/v2/billing', method: 'GET' },
+		request: { baseURL: BASE_URL_RULES.aimlApi.expression, url: '/v2/billing', method: 'GET' },
 	};
 }

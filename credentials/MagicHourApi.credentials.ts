@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class MagicHourApi implements ICredentialType {
 	name = 'magicHourApi';
@@ -19,6 +19,6 @@ export class MagicHourApi implements ICredentialType {
 
 	// GET /v1/account answers 200 for a good key and 401 for a wrong one, and costs nothing.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/v1/account', method: 'GET' },
+		request: { baseURL: BASE_URL_RULES.magicHour.expression, url: '/v1/account', method: 'GET' },
 	};
 }

@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class UseApiApi implements ICredentialType {
 	name = 'useApiApi';
@@ -21,7 +21,7 @@ export class UseApiApi implements ICredentialType {
 	// for a wrong one, 404 when the token is good but no Kling account is linked yet.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1(\\/kling)?$/i, "")}}',
+			baseURL: BASE_URL_RULES.useApi.expression,
 			url: '/v1/kling/accounts',
 			method: 'GET',
 		},

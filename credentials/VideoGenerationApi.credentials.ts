@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class VideoGenerationApi implements ICredentialType {
 	name = 'videoGenerationApi';
@@ -19,7 +19,7 @@ export class VideoGenerationApi implements ICredentialType {
 
 	// GET /v1/models costs nothing and needs the key. Not every gateway serves it: a 404 says so.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "")}}', url: '/v1/models', method: 'GET' },
+		request: { baseURL: BASE_URL_RULES.videoGeneration.expression, url: '/v1/models', method: 'GET' },
 		rules: [
 			{
 				type: 'responseCode',

@@ -30,3 +30,36 @@ export function baseUrlProperty(defaultUrl: string, description = 'The API root.
 		...(defaultUrl ? {} : { required: true, placeholder: 'e.g. https://gateway.example.com' }),
 	};
 }
+
+/**
+ * How a credential's Base URL becomes the API root, written once for both places that need it: the
+ * node (`normalize`, a provider's `baseUrl`) and the credential test (`expression`, an n8n expression,
+ * which cannot call package code). Always: surrounding spaces and trailing slashes dropped; then, when
+ * given, a trailing `suffix` (e.g. `/v1`, which means the same root), matched at the end.
+ */
+export interface BaseUrlRule {
+	normalize(credentialBaseUrl: string): string;
+	/** The same rule as an n8n expression for `ICredentialTestRequest.request.baseURL`. */
+	expression: string;
+}
+
+export function baseUrlRule(suffix?: RegExp): BaseUrlRule {
+	// `suffix` + `$`: keep the suffix one sequence (no top-level `|`), as n8n's expression then reads it unchanged.
+	const end = suffix ? new RegExp(`${suffix.source}$`, suffix.flags) : undefined;
+	return {
+		normalize: (credentialBaseUrl) => {
+			const root = credentialBaseUrl.trim().replace(/\/+$/, '');
+			return end ? root.replace(end, '') : root;
+		},
+		expression: `={{$credentials.baseUrl.trim().replace(/\\/+$/, "")${end ? `.replace(/${end.source}/${end.flags}, "")` : ''}}}`,
+	};
+}
+
+/** Each API's rule (a provider's `baseUrl` and its credential's test both use it). */
+export const BASE_URL_RULES = {
+	magicHour: baseUrlRule(),
+	a4f: baseUrlRule(),
+	aimlApi: baseUrlRule(/\/v[12]/),
+	useApi: baseUrlRule(/\/v1(\/kling)?/i),
+	videoGeneration: baseUrlRule(/\/v1/i),
+} as const;

@@ -14,8 +14,12 @@ const os = require('node:os');
 const path = require('node:path');
 const { ensureN8n, DEFAULT_N8N_VERSION, NODE_VERSION } = require('./n8n');
 const runtime = require('./n8n-runtime');
+const { provider } = require('./providers');
 
 const EXAMPLE = 'magic-hour-text-to-video.json';
+/** The provider the example runs (its real-key variable and name come from the registry). */
+const PROVIDER = provider('magicHour');
+const KEY_ENV = PROVIDER.credential.keyEnv;
 
 function parseArgs(argv) {
 	const args = { version: DEFAULT_N8N_VERSION, build: true, prompt: undefined };
@@ -57,7 +61,7 @@ async function main() {
 		promptField.value = args.prompt;
 	}
 
-	const real = Boolean(process.env.MAGIC_HOUR_API_KEY);
+	const real = Boolean(process.env[KEY_ENV]);
 	let sandbox;
 	if (!real) {
 		const { startSandbox } = require(path.join(runtime.ROOT, 'sandbox'));
@@ -65,7 +69,7 @@ async function main() {
 	}
 	const { SANDBOX_API_KEY } = require(path.join(runtime.ROOT, 'sandbox'));
 	const credentials = runtime.credentialsFor({ urls: sandbox?.urls, apiKey: SANDBOX_API_KEY, real });
-	const target = real ? 'the real Magic Hour API (MAGIC_HOUR_API_KEY is set: this spends credits)' : 'the local sandbox (set MAGIC_HOUR_API_KEY for real videos)';
+	const target = real ? `the real ${PROVIDER.label} API (${KEY_ENV} is set: this spends credits)` : `the local sandbox (set ${KEY_ENV} for real videos)`;
 
 	// A throwaway n8n user folder; n8n runs in the repository root so `output/...` lands in ./output.
 	const userFolder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-demo-')));
@@ -85,7 +89,7 @@ async function main() {
 		// clock and, with the sandbox, the job's state as the API reports it.
 		const ticker = setInterval(() => {
 			const job = sandbox && [...sandbox.jobs.values()].at(-1);
-			const state = sandbox ? (job ? `job ${job.id} is ${sandbox.jobState(job)}` : 'n8n is starting') : 'waiting for Magic Hour';
+			const state = sandbox ? (job ? `job ${job.id} is ${sandbox.jobState(job)}` : 'n8n is starting') : `waiting for ${PROVIDER.label}`;
 			say(`${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)} s  ${state}`);
 		}, 2000);
 		let result;

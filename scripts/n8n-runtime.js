@@ -347,17 +347,19 @@ function withCredentials(workflow, credentials) {
 }
 
 /**
- * The package's credentials: credential type → the sandbox URL that plays its API, the environment
- * variable that can hold a real key, and the real API root. Example workflows refer to the credential
- * ids below. Only types the built package declares are used (see credentialsFor).
+ * The package's credentials, read from the provider registry (./providers.js): credential type → the
+ * sandbox URL that plays its API (`sandboxUrl`, a key of the sandbox's `urls`), the environment variable
+ * that can hold a real key, and the real API root. Example workflows refer to the credential ids. Only
+ * types the built package declares are used (see credentialsFor).
  */
-const CREDENTIALS = [
-	{ type: 'magicHourApi', id: 'magicHourSandbox', label: 'Magic Hour', sandboxUrl: 'magicHour', keyEnv: 'MAGIC_HOUR_API_KEY', realBaseUrl: 'https://api.magichour.ai' },
-	{ type: 'a4fApi', id: 'a4fSandbox', label: 'A4F', sandboxUrl: 'a4f', keyEnv: 'A4F_API_KEY', realBaseUrl: 'https://api.a4f.co/v1' },
-	{ type: 'aimlApiApi', id: 'aimlApiSandbox', label: 'AI/ML API', sandboxUrl: 'aimlApi', keyEnv: 'AIML_API_KEY', realBaseUrl: 'https://api.aimlapi.com' },
-	{ type: 'useApiApi', id: 'useApiSandbox', label: 'useapi.net', sandboxUrl: ['useApiKling', 'useApi'], keyEnv: 'USEAPI_API_KEY', realBaseUrl: 'https://api.useapi.net' },
-	{ type: 'videoGenerationApi', id: 'videoGenerationSandbox', label: 'Video Generation API', sandboxUrl: 'videoGeneration', keyEnv: 'VIDEO_GENERATION_API_KEY', realBaseUrlEnv: 'VIDEO_GENERATION_BASE_URL' },
-];
+const CREDENTIALS = require('./providers').credentials().map(({ type, id, label, sandbox, keyEnv, realBaseUrl, realBaseUrlEnv }) => ({
+	type,
+	id,
+	label,
+	sandboxUrl: sandbox,
+	keyEnv,
+	...(realBaseUrl ? { realBaseUrl } : { realBaseUrlEnv }),
+}));
 
 /** Credential type names the built package declares (its dist credential classes' `name`). */
 function builtCredentialTypes(packageDir = ROOT) {

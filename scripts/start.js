@@ -16,6 +16,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { ensureN8n, cacheRoot, DEFAULT_N8N_VERSION, NODE_VERSION } = require('./n8n');
 const runtime = require('./n8n-runtime');
+const { PROVIDERS } = require('./providers');
 
 /** What main() started, so that a failure can stop it. */
 const running = { n8n: undefined, sandbox: undefined };
@@ -115,7 +116,7 @@ async function main() {
 			owner === 'created' || owner === 'existing'
 				? `  Sign in as ${OWNER.email} / ${OWNER.password}${owner === 'existing' ? ' (unless you changed it)' : ''}`
 				: '',
-			`  Nodes: ${runtime.readPackageJson().n8n.nodes.map((n) => path.basename(n, '.node.js')).join(', ')} (search "video" in the nodes panel)`,
+			`  Nodes: ${PROVIDERS.map((p) => p.label).join(', ')} (search "video" in the nodes panel)`,
 			`  Credentials: ${credentials.map((c) => c.name).join(', ')}`,
 			`  Example workflows: ${examples.map((e) => e.workflow.name).join(' · ')}`,
 			`  Videos written by the examples go to ${filesDir}`,

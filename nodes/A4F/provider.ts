@@ -9,6 +9,7 @@ import type { Transport } from '../shared/transport';
 import type { ApiErrorInfo, ByteStream, ExplainedError, JobInput, JobSnapshot, VideoProvider } from '../shared/types';
 import { A4F_CAPABILITIES as TABLE, EXAMPLE_MODEL_ID, MAX_PROMPT_LENGTH, MODEL_ID_PATTERN } from './capabilities';
 import { DEFAULT_REQUEST_TIMEOUT, UNUSED_POLL_INTERVAL } from './description';
+import { BASE_URL_RULES } from '../../credentials/common';
 
 /** A4F's HTTP mapping (provider-contracts.md section 2): one synchronous request per video. */
 
@@ -52,6 +53,7 @@ function answerDetails(answer: unknown): IDataObject {
 }
 
 export const a4fProvider: VideoProvider<A4FInput> = {
+	baseUrl: BASE_URL_RULES.a4f.normalize,
 	name: 'a4f',
 	displayName: 'A4F',
 	credentialType: 'a4fApi',

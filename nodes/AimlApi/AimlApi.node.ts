@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { runVideoNode } from '../shared/engine';
 import { aimlApiProperties } from './description';
-import { aimlApiBaseUrl, aimlApiProvider } from './provider';
+import { aimlApiProvider } from './provider';
 
 export class AimlApi implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,6 +21,6 @@ export class AimlApi implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runVideoNode(this, aimlApiProvider, aimlApiBaseUrl);
+		return await runVideoNode(this, aimlApiProvider);
 	}
 }

@@ -8,6 +8,7 @@ import type { Transport } from '../shared/transport';
 import type { JobFailure, JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
 import { AIML_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED, MODEL_ID_EXAMPLE, NOT_SENT } from './capabilities';
 import { DEFAULT_POLL_INTERVAL } from './description';
+import { BASE_URL_RULES } from '../../credentials/common';
 
 /** AI/ML API's HTTP mapping (provider-contracts.md section 3): the universal video generation endpoint. */
 
@@ -138,6 +139,7 @@ export function failureOf(error: unknown): JobFailure {
 }
 
 export const aimlApiProvider: VideoProvider<AimlApiInput> = {
+	baseUrl: (url) => aimlApiBaseUrl(url),
 	name: 'aimlApi',
 	displayName: 'AI/ML API',
 	credentialType: 'aimlApiApi',
@@ -185,4 +187,4 @@ export const aimlApiProvider: VideoProvider<AimlApiInput> = {
 };
 
 /** The credential's base URL as the API root: a trailing slash or a copied `/v1` or `/v2` is dropped. */
-export const aimlApiBaseUrl = (url: string) => url.trim().replace(/\/+$/, '').replace(/\/v[12]$/, '');
+export const aimlApiBaseUrl = (url: string) => BASE_URL_RULES.aimlApi.normalize(url);

@@ -6,6 +6,7 @@ import type { Transport } from '../shared/transport';
 import type { JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
 import { audioSupport, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH } from './capabilities';
 import { DEFAULT_POLL_INTERVAL } from './description';
+import { BASE_URL_RULES } from '../../credentials/common';
 
 /** Magic Hour's HTTP mapping (provider-contracts.md section 1). */
 
@@ -43,6 +44,7 @@ const STATUS: Record<string, JobStatus> = {
 };
 
 export const magicHourProvider: VideoProvider<MagicHourInput> = {
+	baseUrl: BASE_URL_RULES.magicHour.normalize,
 	name: 'magicHour',
 	displayName: 'Magic Hour',
 	credentialType: 'magicHourApi',

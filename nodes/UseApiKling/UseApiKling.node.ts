@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { runVideoNode } from '../shared/engine';
 import { useApiKlingProperties } from './description';
-import { useApiKlingProvider, useApiRoot } from './provider';
+import { useApiKlingProvider } from './provider';
 
 export class UseApiKling implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,6 +21,6 @@ export class UseApiKling implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runVideoNode(this, useApiKlingProvider, useApiRoot);
+		return await runVideoNode(this, useApiKlingProvider);
 	}
 }

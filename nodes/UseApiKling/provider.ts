@@ -6,6 +6,7 @@ import type { Transport } from '../shared/transport';
 import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
 import { klingTraits, MAX_NEGATIVE_PROMPT_LENGTH, MAX_PROMPT_LENGTH, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
 import { DEFAULT_POLL_INTERVAL } from './description';
+import { BASE_URL_RULES } from '../../credentials/common';
 
 /** Kling through useapi.net (provider-contracts.md section 4): tasks, works[], assets/download. */
 
@@ -186,6 +187,7 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 }
 
 export const useApiKlingProvider: VideoProvider<UseApiKlingInput, UseApiKlingContext> = {
+	baseUrl: (url) => useApiRoot(url),
 	name: 'useApiKling',
 	displayName: 'Kling (useapi.net)',
 	credentialType: 'useApiApi',
@@ -256,4 +258,4 @@ export const useApiKlingProvider: VideoProvider<UseApiKlingInput, UseApiKlingCon
 };
 
 /** The API root from the credential: a Base URL given with /v1 or /v1/kling means the same root. */
-export const useApiRoot = (baseUrl: string) => baseUrl.trim().replace(/\/+$/, '').replace(/\/v1(\/kling)?$/i, '');
+export const useApiRoot = (baseUrl: string) => BASE_URL_RULES.useApi.normalize(baseUrl);

@@ -10,7 +10,7 @@ import {
 import { runVideoNode } from '../shared/engine';
 import { DEFAULT_API_STYLE } from './capabilities';
 import { videoGenerationProperties } from './description';
-import { gatewayRoot, providerFor, searchModels } from './provider';
+import { providerFor, searchModels } from './provider';
 
 export class VideoGeneration implements INodeType {
 	description: INodeTypeDescription = {
@@ -39,6 +39,6 @@ export class VideoGeneration implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const provider = providerFor(this.getNode(), this.getNodeParameter('apiStyle', 0, DEFAULT_API_STYLE));
-		return await runVideoNode(this, provider, (baseUrl) => gatewayRoot(this.getNode(), baseUrl));
+		return await runVideoNode(this, provider);
 	}
 }

@@ -21,6 +21,7 @@ import {
 	type ImageSource,
 } from './capabilities';
 import { DEFAULT_POLL_INTERVAL } from './description';
+import { BASE_URL_RULES } from '../../credentials/common';
 
 /**
  * The HTTP mapping of OpenAI-style video gateways (provider-contracts.md sections 5 and 6): the task
@@ -284,6 +285,7 @@ function gatewayProvider(style: ApiStyle): VideoProvider<GatewayInput> {
 		displayName: DISPLAY_NAME,
 		credentialType: CREDENTIAL_TYPE,
 		defaultPollInterval: DEFAULT_POLL_INTERVAL,
+		baseUrl: (url, node) => gatewayRoot(node, url),
 
 		readInput(ctx: IExecuteFunctions, itemIndex: number): GatewayInput {
 			const param = paramReader(ctx, itemIndex);
@@ -346,10 +348,7 @@ export function providerFor(node: INode, style: unknown): VideoProvider<GatewayI
 
 /** The gateway's root from the credential: trailing slashes and a trailing /v1 dropped (both mean the same root). */
 export function gatewayRoot(node: INode, baseUrl: unknown): string {
-	const root = String(baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '')
-		.replace(/\/v1$/i, '');
+	const root = BASE_URL_RULES.videoGeneration.normalize(String(baseUrl ?? ''));
 	if (!URL.canParse(root) || !/^https?:$/.test(new URL(root).protocol))
 		throw new NodeOperationError(node, `The credential's Base URL "${root}" is not an http(s) URL`, {
 			description: "Give the gateway's root, e.g. https://gateway.example.com (with or without /v1).",

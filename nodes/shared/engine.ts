@@ -29,7 +29,6 @@ type ItemPlan<Input> = ({ input: Input; jobId?: undefined } | { input?: undefine
 export async function runVideoNode<Input extends JobInput>(
 	ctx: IExecuteFunctions,
 	provider: VideoProvider<Input>,
-	baseUrlOf: (credentialBaseUrl: string) => string = (url) => url.replace(/\/+$/, ''),
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const operation = ctx.getNodeParameter('operation', 0) as Operation;
@@ -57,7 +56,9 @@ export async function runVideoNode<Input extends JobInput>(
 	});
 
 	const credentials = await ctx.getCredentials(provider.credentialType);
-	const baseUrl = baseUrlOf(String(credentials.baseUrl ?? ''));
+	// The provider owns its Base URL rule (the credential test applies the same one).
+	const credentialBaseUrl = String(credentials.baseUrl ?? '');
+	const baseUrl = provider.baseUrl ? provider.baseUrl(credentialBaseUrl, ctx.getNode()) : credentialBaseUrl.replace(/\/+$/, '');
 	const secret = String(credentials.apiKey ?? '');
 
 	// One failing item (without Continue On Fail) stops the batch: no further job is submitted and

@@ -62,7 +62,7 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 						displayName: 'Request Timeout (Seconds)',
 						name: 'requestTimeout',
 						type: 'number',
-						typeOptions: { minValue: 10 },
+						typeOptions: { minValue: 1 },
 						default: defaultRequestTimeout,
 						description: 'How long one request may take. This API answers only once the video is made, often after minutes.',
 					},

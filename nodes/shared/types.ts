@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import type { Transport } from './transport';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
@@ -63,6 +63,12 @@ export interface VideoProvider<Input extends JobInput = JobInput, Context = unkn
 	defaultPollInterval: number;
 	/** Synchronous APIs: seconds one request may take when the user sets none (the Request Timeout option). */
 	defaultRequestTimeout?: number;
+	/**
+	 * The API root from the credential's Base URL (trimmed, trailing slashes and version suffixes the API
+	 * root does not include dropped). Its credential's test request uses the same rule (credentials/common.ts
+	 * BASE_URL_RULES). `node` is for errors naming the node. None: trailing slashes dropped.
+	 */
+	baseUrl?(credentialBaseUrl: string, node: INode): string;
 	/** Reads and validates one item's parameters; throws InputError before any request is made. */
 	readInput(ctx: IExecuteFunctions, itemIndex: number): Input;
 	/** Reads, for every operation and before any request, what `status` needs besides the job id (an account, an option). */

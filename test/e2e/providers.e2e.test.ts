@@ -53,13 +53,23 @@ interface NodeUnderTest {
 	failureReason: string;
 }
 
+/** A node's type, credential type and sandbox module, from the provider registry (scripts/providers.js). */
+const registry = require('../../scripts/providers.js') as {
+	PROVIDERS: Array<{ key: string }>;
+	provider(key: string): { key: string; sandbox: string; credential: { type: string } };
+};
+/** Registry nodes whose real-n8n checks live in another file. */
+const ELSEWHERE = new Set(['magicHour']); // magicHour.e2e.test.ts
+function fromRegistry(key: string): Pick<NodeUnderTest, 'node' | 'credential' | 'provider'> {
+	const entry = registry.provider(key);
+	return { node: entry.key, credential: entry.credential.type, provider: entry.sandbox };
+}
+
 const POLL = { pollInterval: 0.2 };
 const videoGeneration = (apiStyle: string, workflowId: string): NodeUnderTest => ({
 	label: `Video Generation API (${apiStyle})`,
 	workflowId,
-	node: 'videoGeneration',
-	credential: 'videoGenerationApi',
-	provider: 'videoGeneration',
+	...fromRegistry('videoGeneration'),
 	parameters: { apiStyle, model: { __rl: true, mode: 'id', value: 'kling-v2-5-turbo' } },
 	options: POLL,
 	submitGet: true,
@@ -71,9 +81,7 @@ const NODES: NodeUnderTest[] = [
 	{
 		label: 'A4F',
 		workflowId: 'e2eA4f',
-		node: 'a4f',
-		credential: 'a4fApi',
-		provider: 'a4f',
+		...fromRegistry('a4f'),
 		parameters: { model: 'provider-2/kling-v2.1', duration: 5, resolution: '720p', aspectRatio: '16:9' },
 		options: {},
 		submitGet: false,
@@ -83,9 +91,7 @@ const NODES: NodeUnderTest[] = [
 	{
 		label: 'AI/ML API',
 		workflowId: 'e2eAimlApi',
-		node: 'aimlApi',
-		credential: 'aimlApiApi',
-		provider: 'aimlApi',
+		...fromRegistry('aimlApi'),
 		parameters: { model: 'pixverse/v5/text-to-video', aspectRatio: '16:9', resolution: '720p', duration: 5 },
 		options: POLL,
 		submitGet: true,
@@ -95,9 +101,7 @@ const NODES: NodeUnderTest[] = [
 	{
 		label: 'Kling (useapi.net)',
 		workflowId: 'e2eUseApiKling',
-		node: 'useApiKling',
-		credential: 'useApiApi',
-		provider: 'useApiKling',
+		...fromRegistry('useApiKling'),
 		parameters: { model: 'kling-v2-5', duration: 5, aspectRatio: '16:9' },
 		options: POLL,
 		submitGet: true,
@@ -211,6 +215,8 @@ describeEachN8n('Provider nodes in real n8n', (version, install) => {
 		sandbox = await startSandbox({ jobDurationMs: 600 });
 		n8n = await N8nInstance.create(install);
 		const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
+		const untested = registry.PROVIDERS.filter((entry) => !ELSEWHERE.has(entry.key) && !NODES.some((spec) => spec.node === entry.key)).map((entry) => entry.key);
+		if (untested.length) throw new Error(`scripts/providers.js lists ${untested.join(', ')}, which NODES here does not test`);
 		const missing = NODES.filter((spec) => !credentials.some((c) => c.type === spec.credential)).map((spec) => spec.credential);
 		if (missing.length) throw new Error(`the built package declares no credential type ${missing.join(', ')}`);
 		await n8n.importCredentials(credentials);
