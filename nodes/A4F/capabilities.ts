@@ -1,4 +1,4 @@
-import { capabilityTable, type FieldChoice, type FieldSpec, type ModelEntry } from '../shared/capabilities';
+import { type FieldChoice, type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, resolutionField } from '../shared/capabilities';
 
 /**
  * A4F video models (seed 001 and provider-contracts.md section 2): each model's longest duration and
@@ -34,40 +34,9 @@ function model(value: string, name: string, description: string, longest: number
 }
 
 export const A4F_FIELDS: FieldSpec[] = [
-	{
-		property: {
-			displayName: 'Duration (Seconds)',
-			name: 'duration',
-			type: 'options',
-			options: [],
-			default: 5,
-			description: 'Length of the video. Each model has its own longest duration (Veo: 8 s).',
-		},
-		valueType: 'number',
-		label: (value) => `${value} s`,
-	},
-	{
-		property: {
-			displayName: 'Quality',
-			name: 'resolution',
-			type: 'options',
-			options: [],
-			default: '1080p',
-			description: 'Output quality. The qualities offered depend on the model; A4F recommends 1080p for most.',
-		},
-		valueType: 'string',
-	},
-	{
-		property: {
-			displayName: 'Aspect Ratio',
-			name: 'aspectRatio',
-			type: 'options',
-			options: [],
-			default: '9:16',
-			description: 'Shape of the video (A4F calls it ratio)',
-		},
-		valueType: 'string',
-	},
+	durationField('Length of the video. Each model has its own longest duration (Veo: 8 s).', 5),
+	resolutionField('Output quality. The qualities offered depend on the model; A4F recommends 1080p for most.', '1080p', { displayName: 'Quality' }),
+	aspectRatioField('Shape of the video (A4F calls it ratio)', '9:16'),
 ];
 
 export const A4F_CAPABILITIES = capabilityTable({

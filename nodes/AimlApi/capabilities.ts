@@ -1,4 +1,4 @@
-import { capabilityTable, type FieldSpec, type FieldValue } from '../shared/capabilities';
+import { type FieldSpec, type FieldValue, aspectRatioField, capabilityTable, durationField, resolutionField } from '../shared/capabilities';
 
 /**
  * AI/ML API video models (seed 002 and provider-contracts.md section 3). PixVerse v5 is described
@@ -22,42 +22,9 @@ const STYLE_NAMES: Record<string, string> = {
 const orModelDefault = (label: (value: FieldValue) => string) => (value: FieldValue) => (value === NOT_SENT ? "Model's Default" : label(value));
 
 export const AIML_FIELDS: FieldSpec[] = [
-	{
-		property: {
-			displayName: 'Aspect Ratio',
-			name: 'aspectRatio',
-			type: 'options',
-			options: [],
-			default: '16:9',
-			description: 'Shape of the video',
-		},
-		valueType: 'string',
-		label: orModelDefault(String),
-	},
-	{
-		property: {
-			displayName: 'Resolution',
-			name: 'resolution',
-			type: 'options',
-			options: [],
-			default: '720p',
-			description: 'Output resolution (its short side). PixVerse V5 makes 8 s videos up to 720p only.',
-		},
-		valueType: 'string',
-		label: orModelDefault(String),
-	},
-	{
-		property: {
-			displayName: 'Duration (Seconds)',
-			name: 'duration',
-			type: 'options',
-			options: [],
-			default: 5,
-			description: 'Length of the video. PixVerse V5 makes 5 or 8 s, and only 5 s at 1080p.',
-		},
-		valueType: 'number',
-		label: orModelDefault((value) => `${value} s`),
-	},
+	aspectRatioField('Shape of the video', '16:9', orModelDefault(String)),
+	resolutionField('Output resolution (its short side). PixVerse V5 makes 8 s videos up to 720p only.', '720p', { label: orModelDefault(String) }),
+	durationField('Length of the video. PixVerse V5 makes 5 or 8 s, and only 5 s at 1080p.', 5, orModelDefault((value) => `${value} s`)),
 	{
 		property: {
 			displayName: 'Style',

@@ -1,4 +1,4 @@
-import { capabilityTable, modelSpec, type FieldSpec, type ModelEntry } from '../shared/capabilities';
+import { type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec, resolutionField } from '../shared/capabilities';
 
 /**
  * Magic Hour text-to-video models (seeds/000 and provider-contracts.md 1.2, model matrix of
@@ -38,40 +38,9 @@ function model(
 }
 
 export const MAGIC_HOUR_FIELDS: FieldSpec[] = [
-	{
-		property: {
-			displayName: 'Duration (Seconds)',
-			name: 'duration',
-			type: 'options',
-			options: [],
-			default: 5,
-			description: 'Length of the video. The lengths offered depend on the model.',
-		},
-		valueType: 'number',
-		label: (value) => `${value} s`,
-	},
-	{
-		property: {
-			displayName: 'Aspect Ratio',
-			name: 'aspectRatio',
-			type: 'options',
-			options: [],
-			default: '16:9',
-			description: 'Shape of the video. Sora 2 and Veo 3.1 make 16:9 and 9:16 only.',
-		},
-		valueType: 'string',
-	},
-	{
-		property: {
-			displayName: 'Resolution',
-			name: 'resolution',
-			type: 'options',
-			options: [],
-			default: '720p',
-			description: 'Output resolution. The resolutions offered depend on the model; 1080p needs a paid plan.',
-		},
-		valueType: 'string',
-	},
+	durationField('Length of the video. The lengths offered depend on the model.', 5),
+	aspectRatioField('Shape of the video. Sora 2 and Veo 3.1 make 16:9 and 9:16 only.', '16:9'),
+	resolutionField('Output resolution. The resolutions offered depend on the model; 1080p needs a paid plan.', '720p'),
 ];
 
 export const MAGIC_HOUR_CAPABILITIES = capabilityTable({

@@ -1,4 +1,4 @@
-import { capabilityTable, modelSpec, type FieldSpec, type ModelEntry } from '../shared/capabilities';
+import { type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec } from '../shared/capabilities';
 
 /**
  * Kling text-to-video through useapi.net (seeds/003 and provider-contracts.md 4.2: the seed's model
@@ -46,29 +46,8 @@ function model(value: string, name: string, description: string, durations: numb
 const MODE_LABELS: Record<string, string> = { std: 'Standard', pro: 'Pro (Higher Quality, Slower)', '4k': '4K' };
 
 export const USEAPI_KLING_FIELDS: FieldSpec[] = [
-	{
-		property: {
-			displayName: 'Duration (Seconds)',
-			name: 'duration',
-			type: 'options',
-			options: [],
-			default: 5,
-			description: 'Length of the video. Kling 3.0 models make 3 to 15 seconds, the others 5 or 10.',
-		},
-		valueType: 'number',
-		label: (value) => `${value} s`,
-	},
-	{
-		property: {
-			displayName: 'Aspect Ratio',
-			name: 'aspectRatio',
-			type: 'options',
-			options: [],
-			default: '16:9',
-			description: 'Shape of the video',
-		},
-		valueType: 'string',
-	},
+	durationField('Length of the video. Kling 3.0 models make 3 to 15 seconds, the others 5 or 10.', 5),
+	aspectRatioField('Shape of the video', '16:9'),
 	{
 		property: {
 			displayName: 'Mode',

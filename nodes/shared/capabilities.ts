@@ -41,6 +41,42 @@ export interface FieldSpec {
 	label?: (value: FieldValue) => string;
 }
 
+/** Reads a duration in the options list and in errors: "5 s". */
+export const secondsLabel = (value: FieldValue) => `${value} s`;
+
+/**
+ * The model-dependent fields most providers share. Each provider gives its own description (what its
+ * models allow) and default; the parameter itself is written once, here.
+ */
+export function durationField(description: string, defaultSeconds: number, label: FieldSpec['label'] = secondsLabel): FieldSpec {
+	const byDefault = defaultSeconds;
+	return {
+		property: { displayName: 'Duration (Seconds)', name: 'duration', type: 'options', options: [], default: byDefault, description },
+		valueType: 'number',
+		label,
+	};
+}
+
+export function aspectRatioField(description: string, defaultRatio: string, label?: FieldSpec['label']): FieldSpec {
+	const byDefault = defaultRatio;
+	return {
+		property: { displayName: 'Aspect Ratio', name: 'aspectRatio', type: 'options', options: [], default: byDefault, description },
+		valueType: 'string',
+		...(label ? { label } : {}),
+	};
+}
+
+/** The `resolution` parameter; A4F shows it as "Quality", as its API does. */
+export function resolutionField(description: string, defaultValue: string, options: { displayName?: 'Resolution' | 'Quality'; label?: FieldSpec['label'] } = {}): FieldSpec {
+	const byDefault = defaultValue;
+	const displayName = options.displayName ?? 'Resolution';
+	return {
+		property: { displayName, name: 'resolution', type: 'options', options: [], default: byDefault, description },
+		valueType: 'string',
+		...(options.label ? { label: options.label } : {}),
+	};
+}
+
 export interface CapabilityTable {
 	models: readonly ModelSpec[];
 	defaultModel: string;
