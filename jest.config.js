@@ -14,5 +14,9 @@ module.exports = {
 		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
 		{ ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+		// n8n in queue mode: Redis, Postgres, a main and two workers (Debian's redis-server, postgresql).
+		{ ...base, displayName: 'queue', testMatch: ['<rootDir>/test/queue/**/*.test.ts'] },
+		// The editor in a real browser (Debian's chromium over the DevTools protocol).
+		{ ...base, displayName: 'editor', testMatch: ['<rootDir>/test/editor/**/*.test.ts'] },
 	],
 };

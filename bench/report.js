@@ -223,7 +223,13 @@ ${summary(results)}`,
 	if (results.detection) parts.push(detectionSection(results));
 	if (results.memory) parts.push(memorySection(results));
 	if (results.overhead && results.startup) parts.push(overheadSection(results));
+	// Sections written by other benchmarks (bench/queue.js: "## Queue mode") are kept as they are.
+	const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+	const kept = previous.indexOf(QUEUE_HEADING);
+	if (kept >= 0) parts.push(previous.slice(kept).trimEnd());
 	fs.writeFileSync(file, `${parts.join('\n\n')}\n`);
 }
+
+const QUEUE_HEADING = '## Queue mode';
 
 module.exports = { writeReport };

@@ -1,5 +1,5 @@
 'use strict';
-// The sandbox: local HTTP servers that play each provider's API (../shared/provider-contracts.md),
+// The sandbox: local HTTP servers that play each provider's API (docs/providers/*.md, "The API as this node uses it"),
 // plus a separate CDN host for the videos, with faults that tests and users can switch on.
 // One API server hosts every provider under its own path prefix; the CDN is another port, so it is
 // another origin, as a real CDN is.

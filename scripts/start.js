@@ -8,6 +8,9 @@
  *
  * Options: --n8n=<version> (default: newest pinned), --port=<n> (default 5678, or N8N_PORT),
  * --fresh (forget workflows and executions of earlier runs), --no-build.
+ * --queue: n8n in queue mode instead (scripts/queue.js): Redis, Postgres, a main and 2 workers
+ * (--workers=<n>, --concurrency=<n> per worker), in a temporary folder that Ctrl-C removes. Needs
+ * n8n 2.x and Debian's `redis-server` and `postgresql` (or redis-server, initdb and postgres on PATH).
  * The sandbox listens on SANDBOX_PORT (default 5680) and SANDBOX_PORT + 1 (its CDN); SANDBOX_CAPACITY=<n>
  * makes every provider refuse (HTTP 429) a submit beyond n unfinished jobs, as a plan's cap does.
  */
@@ -19,16 +22,19 @@ const runtime = require('./n8n-runtime');
 const { PROVIDERS } = require('./providers');
 
 /** What main() started, so that a failure can stop it. */
-const running = { n8n: undefined, sandbox: undefined };
+const running = { n8n: undefined, sandbox: undefined, queue: undefined };
 
 function parseArgs(argv) {
-	const args = { version: DEFAULT_N8N_VERSION, port: Number(process.env.N8N_PORT || 5678), fresh: false, build: true };
+	const args = { version: DEFAULT_N8N_VERSION, port: Number(process.env.N8N_PORT || 5678), fresh: false, build: true, queue: false, workers: 2, concurrency: undefined };
 	for (const arg of argv) {
 		if (arg.startsWith('--n8n=')) args.version = arg.slice(6);
 		else if (arg.startsWith('--port=')) args.port = Number(arg.slice(7));
 		else if (arg === '--fresh') args.fresh = true;
 		else if (arg === '--no-build') args.build = false;
-		else throw new Error(`unknown option ${arg} (use --n8n=<version>, --port=<n>, --fresh, --no-build)`);
+		else if (arg === '--queue') args.queue = true;
+		else if (arg.startsWith('--workers=')) args.workers = Number(arg.slice(10));
+		else if (arg.startsWith('--concurrency=')) args.concurrency = Number(arg.slice(14));
+		else throw new Error(`unknown option ${arg} (use --n8n=<version>, --port=<n>, --fresh, --no-build, --queue [--workers=<n>] [--concurrency=<n>])`);
 	}
 	return args;
 }
@@ -54,6 +60,7 @@ async function main() {
 	const sandboxPort = Number(process.env.SANDBOX_PORT || 5680);
 	const sandbox = (running.sandbox = await startSandbox({ apiPort: sandboxPort, cdnPort: sandboxPort + 1, jobDurationMs: Number(process.env.SANDBOX_JOB_SECONDS || 5) * 1000, capacity: process.env.SANDBOX_CAPACITY ? Number(process.env.SANDBOX_CAPACITY) : undefined }));
 	say(`sandbox on ${Object.values(sandbox.urls).map((u) => new URL(u).origin).filter((o, i, all) => all.indexOf(o) === i).join(' and ')}`);
+	if (args.queue) return await startQueueMode(args, install, sandbox, SANDBOX_API_KEY);
 
 	// A user folder that survives restarts (workflows you build stay), one per n8n version.
 	const userFolder = path.join(cacheRoot(), `start-n8n-${args.version}`);
@@ -130,8 +137,79 @@ async function main() {
 	);
 }
 
+/**
+ * `npm start -- --queue`: the same sandbox, credentials and examples, in n8n's queue mode (scripts/queue.js):
+ * Redis, Postgres, a main process and workers, every execution (editor runs too) on a worker. Everything
+ * lives in a temporary folder; Ctrl-C stops every process and removes it.
+ */
+async function startQueueMode(args, install, sandbox, apiKey) {
+	if (!args.version.startsWith('2.')) throw new Error(`--queue runs n8n 2.x (got --n8n=${args.version})`);
+	const { startQueueStack } = require('./queue');
+	const baseUrl = `http://localhost:${args.port}`;
+	const credentials = runtime.credentialsFor({ urls: sandbox.urls, apiKey, real: true });
+	const examples = runtime.exampleWorkflows();
+	const filesDir = path.join(runtime.ROOT, 'output');
+	const tag = { main: '\x1b[35m[main]\x1b[0m' };
+	const stack = (running.queue = await startQueueStack({
+		install,
+		workers: args.workers,
+		workerConcurrency: args.concurrency,
+		port: args.port,
+		credentials,
+		workflows: examples.map((e) => runtime.withCredentials(e.workflow, credentials)),
+		// Every worker writes where `npm start` does: the examples' `output/...` land in ./output.
+		cwd: runtime.ROOT,
+		filesDir,
+		env: { N8N_HOST: 'localhost', N8N_PROTOCOL: 'http', N8N_EDITOR_BASE_URL: `${baseUrl}/`, N8N_SECURE_COOKIE: 'false' },
+		log: say,
+		onLine: (name, line) => line.trim() && process.stdout.write(`${tag[name] ?? `\x1b[33m[${name}]\x1b[0m`} ${line}\n`),
+	}));
+	let stopping = false;
+	const stop = async (code) => {
+		if (stopping) process.exit(code);
+		stopping = true;
+		say('stopping n8n main and workers, Redis, Postgres and the sandbox (Ctrl-C again to leave now)');
+		await stack.stop();
+		await sandbox.close();
+		say(`stopped; ${stack.root} removed`);
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+	for (const [name, exited] of [['main', stack.main.exited], ...stack.workers.map((w) => [w.name, w.exited])]) {
+		void exited.then(({ code, signal }) => {
+			if (stopping) return;
+			say(`n8n ${name} exited (${code ?? signal}): stopping everything`);
+			void stop(code || 1);
+		});
+	}
+	const line = '─'.repeat(72);
+	const { OWNER } = runtime;
+	process.stdout.write(
+		[
+			'',
+			line,
+			`  n8n ${args.version} in queue mode is ready:  ${baseUrl}/`,
+			`  Sign in as ${OWNER.email} / ${OWNER.password}`,
+			`  main       pid ${stack.main.pid}, port ${stack.main.port} (editor, REST API, webhooks: ${baseUrl}/webhook/<path>)`,
+			...stack.workers.map((w) => `  ${w.name.padEnd(10)} pid ${w.pid}, concurrency ${w.concurrency}, health ${w.healthUrl}/readiness`),
+			`  Redis      127.0.0.1:${stack.redis.port} (nothing saved to disk)`,
+			`  Postgres   ${stack.postgres.version}, 127.0.0.1:${stack.postgres.port}, database ${stack.postgres.database}, user ${stack.postgres.user} (runs as ${stack.postgres.runAs})`,
+			`  Data       ${stack.root} (main/, worker-N/, redis/, postgres/data): removed on Ctrl-C`,
+			`  Every execution runs on a worker (editor runs too); binary data in Postgres (n8n's queue-mode default)`,
+			`  Credentials: ${credentials.map((c) => c.name).join(', ')}`,
+			`  Example workflows: ${examples.length}; videos written by the examples go to ${filesDir}`,
+			`  Sandbox API key: ${apiKey}   (prompts can say [sandbox:seconds=20], [sandbox:fail])`,
+			'  Ctrl-C stops every process above and the sandbox.',
+			line,
+			'',
+		].join('\n') + '\n',
+	);
+}
+
 main().catch(async (error) => {
 	process.stderr.write(`\x1b[31m[start] ${error.message}\x1b[0m\n`);
+	await running.queue?.stop();
 	await running.n8n?.stop();
 	await running.sandbox?.close();
 	process.exit(1);

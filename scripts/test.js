@@ -23,7 +23,7 @@ const { scan } = require('./scanner');
 
 const ROOT = path.join(__dirname, '..');
 /** jest projects that need real n8n (jest.config.js). */
-const E2E_PROJECTS = ['e2e'];
+const E2E_PROJECTS = ['e2e', 'queue', 'editor'];
 const startedAt = Date.now();
 const steps = [];
 

@@ -1,11 +1,12 @@
 import { type FieldChoice, type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, resolutionField } from '../shared/capabilities';
 
 /**
- * A4F video models (seed 001 and provider-contracts.md section 2): each model's longest duration and
+ * A4F video models (the model table of https://www.a4f.co/docs/api-reference/video-generation;
+ * docs/providers/a4f.md, "The API as this node uses it"): each model's longest duration and
  * its qualities. Any other `provider-N/<model>` id can be typed in, within the API's general limits.
  */
 
-/** An A4F model id that the seed's table does not list (the older docs' example). */
+/** An A4F model id that A4F's model table does not list (the older docs' example). */
 export const EXAMPLE_MODEL_ID = 'provider-6/wan-2.1';
 /** What an A4F model id looks like: `provider-2/kling-v2.1`. */
 export const MODEL_ID_PATTERN = /^provider-\d+\/[A-Za-z0-9][\w.:-]*$/;

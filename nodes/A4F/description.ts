@@ -1,16 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { fieldProperties, withCustomModelOption } from '../shared/capabilities';
-import { modelProperties, OTHER_MODEL } from '../shared/customModel';
-import { JOB_OPERATIONS, operationProperty, promptProperty } from '../shared/description';
-import { optionsProperty } from '../shared/options';
+import { OTHER_MODEL } from '../shared/customModel';
+import { JOB_OPERATIONS, modelProperties, operationProperty, operationsOf, promptProperty } from '../shared/description';
+import { optionsProperty, optionsSpecOf } from '../shared/options';
 import { A4F_CAPABILITIES, EXAMPLE_MODEL_ID, MAX_PROMPT_LENGTH } from './capabilities';
+import { a4fProvider } from './provider';
 
-/** A4F answers only once the video is made: minutes for the premium models. */
-export const DEFAULT_REQUEST_TIMEOUT = 900;
-/** Required by the engine's options; unused, as nothing is polled. */
-export const UNUSED_POLL_INTERVAL = 1;
 
-/** The Model list: the seed's models, then "Other model", whose id goes in `customModel`. */
+/** The Model list: the models of A4F's model table, then "Other model", whose id goes in `customModel`. */
 export const UI_TABLE = withCustomModelOption(A4F_CAPABILITIES, {
 	value: OTHER_MODEL,
 	name: 'Other Model (Type Its ID)',
@@ -19,7 +16,7 @@ export const UI_TABLE = withCustomModelOption(A4F_CAPABILITIES, {
 
 
 export const a4fProperties: INodeProperties[] = [
-	operationProperty(['generate']),
+	operationProperty(operationsOf(a4fProvider)),
 	{
 		displayName: 'Video generation on A4F needs a Pro or Ultra plan. A4F pays its providers per video: try prompts on Kling v2.1 or Seedance Lite, keep the premium models for final videos.',
 		name: 'planNotice',
@@ -33,5 +30,5 @@ export const a4fProperties: INodeProperties[] = [
 	}),
 	promptProperty(MAX_PROMPT_LENGTH),
 	...UI_TABLE.fields.flatMap((field) => fieldProperties(UI_TABLE, field, JOB_OPERATIONS)),
-	optionsProperty({ defaultPollInterval: UNUSED_POLL_INTERVAL, synchronous: true, defaultRequestTimeout: DEFAULT_REQUEST_TIMEOUT, hasGet: false }),
+	optionsProperty(optionsSpecOf(a4fProvider)),
 ];

@@ -4,19 +4,18 @@ import { openBase64Field } from '../shared/base64Json';
 import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities';
 import { modelIdSchema, readModelId } from '../shared/customModel';
 import { providerMessage } from '../shared/errorBody';
+import { isModeration, jobFailure } from '../shared/failure';
 import { paramReader, parseOrThrow } from '../shared/input';
 import type { Transport } from '../shared/transport';
-import type { ApiErrorInfo, ByteStream, ExplainedError, JobInput, JobSnapshot, VideoProvider } from '../shared/types';
+import type { ApiErrorInfo, ByteStream, ExplainedError, JobInput, JobSnapshot, SyncVideoProvider } from '../shared/types';
 import { A4F_CAPABILITIES as TABLE, EXAMPLE_MODEL_ID, MAX_PROMPT_LENGTH, MODEL_ID_PATTERN } from './capabilities';
-import { DEFAULT_REQUEST_TIMEOUT, UNUSED_POLL_INTERVAL } from './description';
 import { BASE_URL_RULES } from '../../credentials/common';
 
-/** A4F's HTTP mapping (provider-contracts.md section 2): one synchronous request per video. */
+/** A4F's HTTP mapping (docs/providers/a4f.md, "The API as this node uses it"): one synchronous request per video. */
 
 export const GENERATIONS_PATH = '/video/generations';
 /** Where the video is in the answer: `{ created, data: [{ b64_json, url, revised_prompt }] }`. */
 const VIDEO_FIELD = ['data', 0, 'b64_json'];
-const MODERATION = /moderat|content polic|safety|nsfw|inappropriate/i;
 
 export interface A4FInput extends JobInput {
 	prompt: string;
@@ -52,12 +51,14 @@ function answerDetails(answer: unknown): IDataObject {
 	return details;
 }
 
-export const a4fProvider: VideoProvider<A4FInput> = {
+/** A4F answers only once the video is made: minutes for the premium models. */
+export const DEFAULT_REQUEST_TIMEOUT = 900;
+
+export const a4fProvider: SyncVideoProvider<A4FInput> = {
 	baseUrl: BASE_URL_RULES.a4f.normalize,
 	name: 'a4f',
 	displayName: 'A4F',
 	credentialType: 'a4fApi',
-	defaultPollInterval: UNUSED_POLL_INTERVAL,
 	defaultRequestTimeout: DEFAULT_REQUEST_TIMEOUT,
 
 	readInput(ctx: IExecuteFunctions, itemIndex: number): A4FInput {
@@ -91,14 +92,14 @@ export const a4fProvider: VideoProvider<A4FInput> = {
 		const url = (answer.document as A4FAnswer)?.data?.[0]?.url;
 		if (typeof url === 'string' && url) return { jobId, status: 'completed', videos: [{ url }], details: { ...details, ...answerDetails(answer.document) } };
 		const reason = providerMessage(answer.document) ?? 'the answer held neither b64_json nor a url';
-		return { jobId, status: 'failed', videos: [], failure: { message: reason, kind: MODERATION.test(reason) ? 'moderation' : 'other' } };
+		return { jobId, status: 'failed', videos: [], failure: jobFailure(reason) };
 	},
 
 	explainError(error: ApiErrorInfo): Partial<ExplainedError> | undefined {
 		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
 		const status = error.statusCode;
 		const code = JSON.stringify((error.body as { error?: unknown } | undefined)?.error ?? '');
-		if (status === 400 && MODERATION.test(said)) return { kind: 'moderation', message: `A4F rejected the prompt at content moderation (HTTP 400)${said}` };
+		if (status === 400 && isModeration(said)) return { kind: 'moderation', message: `A4F rejected the prompt at content moderation (HTTP 400)${said}` };
 		if (status === 400 && /n_exceeds_model_limit/.test(code))
 			return { message: `The model cannot make this duration or quality (HTTP 400)${said}. The Model field lists each model's limits.` };
 		if (status === 403)

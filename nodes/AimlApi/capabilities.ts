@@ -1,7 +1,8 @@
 import { type FieldSpec, type FieldValue, aspectRatioField, capabilityTable, durationField, resolutionField } from '../shared/capabilities';
 
 /**
- * AI/ML API video models (seed 002 and provider-contracts.md section 3). PixVerse v5 is described
+ * AI/ML API video models (github.com/aimlapi/api-docs, docs/api-references/video-models/PixVerse/
+ * v5-text-to-video.json; docs/providers/aiml-api.md, "The API as this node uses it"). PixVerse v5 is described
  * field by field; any other video model id of the universal endpoint can be typed in, with the
  * common fields below (each can be left to the model) plus an "Additional Fields" JSON.
  */
@@ -39,7 +40,20 @@ export const AIML_FIELDS: FieldSpec[] = [
 	},
 ];
 
-export const AIML_CAPABILITIES = capabilityTable({
+/** What a model takes beyond the table's fields; the provider's validation reads them. */
+export type AimlTraits = {
+	negativePrompt?: boolean;
+	seed?: boolean;
+	/** The longest duration at 1080p (PixVerse: 5 s). */
+	longestAt1080p?: number;
+	maxPromptLength?: number;
+	/** Typed-in models: Additional Fields are sent as given. */
+	additionalFields?: boolean;
+	/** The end frame's request field (`tail_image_url` or `last_image_url`). */
+	endImageField?: string;
+};
+
+export const AIML_CAPABILITIES = capabilityTable<AimlTraits>({
 	defaultModel: PIXVERSE_V5,
 	fields: AIML_FIELDS,
 	models: [
@@ -65,8 +79,79 @@ export const AIML_CAPABILITIES = capabilityTable({
 			duration: { values: [NOT_SENT, 4, 5, 6, 8, 10, 12], default: NOT_SENT },
 		},
 		traits: { additionalFields: true },
+		// A typed-in image-to-video model gets its image as `image_url` (the field every AI/ML API image-to-video
+		// model uses for the start frame), by URL only: whether it takes Base64 is known only for the models below.
+		image: { start: 'optional', binary: false },
 	},
 });
+
+/**
+ * Image-to-video models (aimlapi/api-docs, docs/api-references/video-models; docs/providers/aiml-api.md,
+ * "The API as this node uses it"). The model id alone selects image-to-video on the same POST /v2/video/generations; the
+ * start frame goes in `image_url`, the last frame in the field the model names (`endImageField`).
+ * AI/ML API has no file upload for video models: an image from a binary field can only travel inside
+ * the JSON body as a Base64 data URI, and only to models whose docs say "a direct link to an online
+ * image or a Base64-encoded local image" (Kling, Wan; PixVerse's `tail_image_url`). PixVerse V5's
+ * `image_url` is documented as a URL only (`format: uri`), so it takes no binary image.
+ */
+export const PIXVERSE_V5_IMAGE = 'pixverse/v5/image-to-video';
+export const PIXVERSE_V5_TRANSITION = 'pixverse/v5/transition';
+export const KLING_TURBO_IMAGE = 'klingai/v2.5-turbo/pro/image-to-video';
+export const WAN_IMAGE = 'alibaba/wan2.5-i2v-preview';
+
+// PixVerse V5 image to video: the text model's fields without aspect_ratio (dropped from its spec on 2025-12-24).
+const PIXVERSE_IMAGE_FIELDS = {
+	resolution: { values: ['360p', '540p', '720p', '1080p'] },
+	duration: { values: [5, 8] },
+	style: { values: Object.keys(STYLE_NAMES) },
+};
+const PIXVERSE_TRAITS: AimlTraits = { negativePrompt: true, seed: true, longestAt1080p: 5, maxPromptLength: 2048 };
+
+export const AIML_IMAGE_CAPABILITIES = capabilityTable<AimlTraits>({
+	defaultModel: PIXVERSE_V5_IMAGE,
+	fields: AIML_FIELDS,
+	models: [
+		{
+			value: PIXVERSE_V5_IMAGE,
+			name: 'PixVerse V5 Image to Video',
+			description: 'Animates an image given by URL: 5 or 8 s, 360p to 1080p; the video takes the image\'s shape',
+			fields: PIXVERSE_IMAGE_FIELDS,
+			traits: PIXVERSE_TRAITS,
+			image: { start: 'required', binary: false },
+		},
+		{
+			value: PIXVERSE_V5_TRANSITION,
+			name: 'PixVerse V5 Transition (First and Last Frame)',
+			description: 'Moves from a first frame (by URL) to a last frame (URL or binary): 5 or 8 s, 360p to 1080p',
+			fields: PIXVERSE_IMAGE_FIELDS,
+			traits: { ...PIXVERSE_TRAITS, endImageField: 'tail_image_url' },
+			image: { start: 'required', binary: false, end: 'required', endBinary: true },
+		},
+		{
+			value: KLING_TURBO_IMAGE,
+			name: 'Kling 2.5 Turbo Pro Image to Video',
+			description: 'Animates an image by URL or from a binary field: 5 or 10 s; the video takes the image\'s shape',
+			fields: { duration: { values: [5, 10] } },
+			traits: { negativePrompt: true },
+			image: { start: 'required', binary: true },
+		},
+		{
+			value: WAN_IMAGE,
+			name: 'Wan 2.5 Image to Video (Preview)',
+			description: 'Animates an image by URL or from a binary field: 5 or 10 s, 480p to 1080p',
+			fields: {
+				aspectRatio: { values: ['16:9', '9:16', '1:1'] },
+				resolution: { values: ['480p', '720p', '1080p'], default: '1080p' },
+				duration: { values: [5, 10], default: 10 },
+			},
+			traits: { negativePrompt: true, seed: true },
+			image: { start: 'required', binary: true },
+		},
+	],
+});
+
+/** Every described model, text and image: what validation knows (the Model lists show one kind each). */
+export const AIML_ALL_CAPABILITIES = { ...AIML_CAPABILITIES, models: [...AIML_CAPABILITIES.models, ...AIML_IMAGE_CAPABILITIES.models] };
 
 /** The request fields the common parameters fill, by parameter name. */
 export const API_FIELD: Readonly<Record<string, string>> = {

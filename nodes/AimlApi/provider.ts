@@ -3,18 +3,21 @@ import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema, type RawInput } from '../shared/capabilities';
 import { modelIdSchema, readModelId } from '../shared/customModel';
 import { providerMessage } from '../shared/errorBody';
+import { jobFailure } from '../shared/failure';
 import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/input';
 import type { Transport } from '../shared/transport';
-import type { JobFailure, JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
-import { AIML_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED, MODEL_ID_EXAMPLE, NOT_SENT } from './capabilities';
-import { DEFAULT_POLL_INTERVAL } from './description';
+import type { JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/types';
+// The table of every described model, text and image (./image.ts: image-to-video).
+import { AIML_ALL_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED, MODEL_ID_EXAMPLE, NOT_SENT } from './capabilities';
+import { readImages, type ImageInputs } from '../shared/image';
+import { imageFields, imageModelFallback, imageRules, refuseImageFieldsTwice } from './image';
 import { BASE_URL_RULES } from '../../credentials/common';
 
-/** AI/ML API's HTTP mapping (provider-contracts.md section 3): the universal video generation endpoint. */
+/** AI/ML API's HTTP mapping (docs/providers/aiml-api.md, "The API as this node uses it"): the universal video generation endpoint. */
 
 export const GENERATIONS_PATH = '/v2/video/generations';
 
-export interface AimlApiInput extends JobInput {
+export interface AimlApiInput extends JobInput, ImageInputs {
 	prompt: string;
 	aspectRatio?: string;
 	resolution?: string;
@@ -98,12 +101,8 @@ const FAILURE = ['error', 'failed'];
 export function snapshotOf(generation: Generation, jobId: string): JobSnapshot {
 	const word = String(generation?.status ?? '').toLowerCase();
 	const video = generation?.video?.url ? generation.video : undefined;
-	let status: JobStatus = word === 'queued' ? 'queued' : SUCCESS.includes(word) ? 'completed' : FAILURE.includes(word) ? 'failed' : 'processing';
-	let failure = status === 'failed' ? failureOf(generation.error) : undefined;
-	if (status === 'completed' && !video) {
-		status = 'failed';
-		failure = { message: `the generation is "${word}" but has no video URL`, kind: 'other' };
-	}
+	const status: JobStatus = word === 'queued' ? 'queued' : SUCCESS.includes(word) ? 'completed' : FAILURE.includes(word) ? 'failed' : 'processing';
+	const failure = status === 'failed' ? failureOf(generation.error) : undefined;
 	const usage = generation?.meta?.usage;
 	const details: IDataObject = {};
 	if (video?.file_name) details.fileName = video.file_name;
@@ -134,11 +133,13 @@ export function failureOf(error: unknown): JobFailure {
 		: undefined;
 	const said = detail || providerMessage(error);
 	const message = [name, said].filter(Boolean).join(': ') || 'AI/ML API gave no reason';
-	const kind = /moderat|content polic|sensitive|nsfw|inappropriate|safety/i.test(message) ? 'moderation' : /credit|balance/i.test(message) ? 'credits' : 'other';
-	return { message, code: name, kind };
+	return { ...jobFailure(message), code: name };
 }
 
-export const aimlApiProvider: VideoProvider<AimlApiInput> = {
+/** AI/ML API asks clients to poll every 10 to 15 s; a PixVerse clip takes 30 to 75 s. */
+export const DEFAULT_POLL_INTERVAL = 10;
+
+export const aimlApiProvider: AsyncVideoProvider<AimlApiInput> = {
 	baseUrl: (url) => aimlApiBaseUrl(url),
 	name: 'aimlApi',
 	displayName: 'AI/ML API',
@@ -147,7 +148,7 @@ export const aimlApiProvider: VideoProvider<AimlApiInput> = {
 
 	readInput(ctx: IExecuteFunctions, itemIndex: number): AimlApiInput {
 		const param = paramReader(ctx, itemIndex);
-		const model = readModelId(ctx, itemIndex, TABLE.defaultModel, typedModelSchema);
+		const model = readModelId(ctx, itemIndex, imageModelFallback(param('imageSource', 'none')) ?? TABLE.defaultModel, typedModelSchema);
 		const raw = normalizeInput({
 			model,
 			prompt: param('prompt', ''),
@@ -159,14 +160,19 @@ export const aimlApiProvider: VideoProvider<AimlApiInput> = {
 			seed: param('seed'),
 			additionalFields: param('additionalFields'),
 		});
-		return parseOrThrow(ctx, itemIndex, inputSchema, raw) as AimlApiInput;
+		const input = parseOrThrow(ctx, itemIndex, inputSchema, raw) as AimlApiInput;
+		const images = readImages(ctx, itemIndex, modelSpec(TABLE, input.model), imageRules);
+		if (images.image) refuseImageFieldsTwice(ctx, itemIndex, input.additionalFields);
+		return { ...input, ...images };
 	},
 
 	async start(api: Transport, input: AimlApiInput): Promise<JobSnapshot> {
 		// The current spec answers 200, an older one 201: any 2xx is a created generation.
-		const { body, statusCode } = await api.request<Generation>({ method: 'POST', path: GENERATIONS_PATH, body: requestBody(input), phase: 'submit' });
-		if (!body?.id) throw new Error(`AI/ML API accepted the request (HTTP ${statusCode}) but returned no generation ID; look for the video in your AI/ML API dashboard`);
-		return snapshotOf(body, body.id);
+		// Image-to-video: `image_url` (and the model's end-frame field), a binary image as a data URI.
+		const body = { ...requestBody(input), ...(await imageFields(input.model, input)) };
+		const { body: created, statusCode } = await api.request<Generation>({ method: 'POST', path: GENERATIONS_PATH, body, phase: 'submit' });
+		if (!created?.id) throw new Error(`AI/ML API accepted the request (HTTP ${statusCode}) but returned no generation ID; look for the video in your AI/ML API dashboard`);
+		return snapshotOf(created, created.id);
 	},
 
 	async status(api: Transport, jobId: string): Promise<JobSnapshot> {

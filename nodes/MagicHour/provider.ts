@@ -1,16 +1,18 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities';
+import { failureKind } from '../shared/failure';
 import { paramReader, parseOrThrow } from '../shared/input';
 import type { Transport } from '../shared/transport';
-import type { JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
+import type { JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/types';
+import { readImages, type ImageInputs } from '../shared/image';
 import { audioSupport, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH } from './capabilities';
-import { DEFAULT_POLL_INTERVAL } from './description';
+import { imageAssets, imageRules } from './image';
 import { BASE_URL_RULES } from '../../credentials/common';
 
-/** Magic Hour's HTTP mapping (provider-contracts.md section 1). */
+/** Magic Hour's HTTP mapping (docs/providers/magic-hour.md, "The API as this node uses it"). */
 
-interface MagicHourInput extends JobInput {
+interface MagicHourInput extends JobInput, ImageInputs {
 	prompt: string;
 	duration: number;
 	aspectRatio: string;
@@ -43,7 +45,9 @@ const STATUS: Record<string, JobStatus> = {
 	canceled: 'canceled',
 };
 
-export const magicHourProvider: VideoProvider<MagicHourInput> = {
+export const DEFAULT_POLL_INTERVAL = 1;
+
+export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 	baseUrl: BASE_URL_RULES.magicHour.normalize,
 	name: 'magicHour',
 	displayName: 'Magic Hour',
@@ -67,22 +71,28 @@ export const magicHourProvider: VideoProvider<MagicHourInput> = {
 			audio,
 			name: String(param('name', '') ?? '').trim() || undefined,
 		});
-		return parseOrThrow(ctx, itemIndex, schema, raw) as MagicHourInput;
+		const input = parseOrThrow(ctx, itemIndex, schema, raw) as MagicHourInput;
+		// Image-to-video: checked here too, before any request (an end frame depends on the resolution).
+		return { ...input, ...readImages(ctx, itemIndex, spec, imageRules(input.resolution)) };
 	},
 
 	async start(api: Transport, input: MagicHourInput): Promise<JobSnapshot> {
+		// Image-to-video (./image.ts): the images uploaded first where they are binary, then the same body
+		// with `assets` and without `aspect_ratio`, to /v1/image-to-video.
+		const assets = await imageAssets(api, input);
 		const body = {
 			name: input.name,
 			model: input.model,
 			end_seconds: input.duration,
-			aspect_ratio: input.aspectRatio,
+			aspect_ratio: assets ? undefined : input.aspectRatio,
 			resolution: input.resolution,
 			audio: audioSupport(input.model) === 'toggle' ? (input.audio ?? false) : undefined,
 			style: { prompt: input.prompt },
+			assets,
 		};
 		const { body: created } = await api.request<{ id?: string; credits_charged?: number }>({
 			method: 'POST',
-			path: '/v1/text-to-video',
+			path: assets ? '/v1/image-to-video' : '/v1/text-to-video',
 			body,
 			phase: 'submit',
 		});
@@ -98,13 +108,12 @@ export const magicHourProvider: VideoProvider<MagicHourInput> = {
 		});
 		const downloads = project.downloads?.length ? project.downloads : project.download ? [project.download] : [];
 		const errorCode = project.error?.code ?? '';
-		const kind = /content_policy|moderat/i.test(errorCode) ? 'moderation' : /insufficient_credits/i.test(errorCode) ? 'credits' : 'other';
 		return {
 			jobId: project.id ?? jobId,
 			status: STATUS[project.status ?? ''] ?? 'processing',
 			videos: downloads.map((d) => ({ url: d.url })),
 			credits: project.credits_charged,
-			failure: project.error ? { message: [project.error.message, errorCode && `(${errorCode})`].filter(Boolean).join(' '), code: errorCode, kind } : undefined,
+			failure: project.error ? { message: [project.error.message, errorCode && `(${errorCode})`].filter(Boolean).join(' '), code: errorCode, kind: failureKind(errorCode) } : undefined,
 			details: {
 				...(downloads[0]?.expires_at ? { expiresAt: downloads[0].expires_at } : {}),
 				...(project.end_seconds !== undefined ? { durationSeconds: project.end_seconds } : {}),
@@ -119,7 +128,7 @@ export const magicHourProvider: VideoProvider<MagicHourInput> = {
 			return { kind: 'credits', message: `Your Magic Hour account is out of credits (HTTP 402)${said}. Top up at magichour.ai, then run again.` };
 		if (error.statusCode === 403)
 			return { message: `Your Magic Hour plan does not include this model, resolution or feature (HTTP 403)${said}` };
-		if (error.statusCode === 404 && error.phase === 'poll')
+		if (error.statusCode === 404 && error.phase === 'poll' && !error.upload)
 			return { message: `Magic Hour has no video project with this ID (HTTP 404)${said}` };
 		if (error.statusCode === 422) return { message: `Magic Hour could not create the video (HTTP 422)${said}` };
 		return undefined;

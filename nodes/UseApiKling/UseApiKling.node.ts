@@ -1,4 +1,13 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { callbackWebhooks, resumeFromCallback, runWithCallback, waitsForCallback } from '../shared/callback';
 import { runVideoNode } from '../shared/engine';
 import { useApiKlingProperties } from './description';
 import { useApiKlingProvider } from './provider';
@@ -18,9 +27,17 @@ export class UseApiKling implements INodeType {
 		usableAsTool: true,
 		credentials: [{ name: 'useApiApi', required: true }],
 		properties: useApiKlingProperties,
+		// Wait Mode "Wait for Callback": useapi.net's replyUrl calls land here (nodes/shared/callback.ts).
+		webhooks: callbackWebhooks,
+		waitingNodeTooltip: 'The execution continues when Kling has finished every job, or after Max Wait',
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (waitsForCallback(this)) return await runWithCallback(this, useApiKlingProvider);
 		return await runVideoNode(this, useApiKlingProvider);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback(this, useApiKlingProvider);
 	}
 }

@@ -1,8 +1,9 @@
 import { type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec } from '../shared/capabilities';
 
 /**
- * Kling text-to-video through useapi.net (seeds/003 and provider-contracts.md 4.2: the seed's model
- * list of 2025-10 and the Postman collection of 2026-07). Drives the node's options and its validation.
+ * Kling text-to-video through useapi.net (https://useapi.net/docs/api-kling-v1/post-kling-videos-text2video:
+ * its model list of 2025-10, and useapi.net's Postman collection of 2026-07; summed up in
+ * docs/providers/kling-useapi.md, "The API as this node uses it"). Drives the node's options and its validation.
  */
 
 export const MAX_PROMPT_LENGTH = 2500;
@@ -11,7 +12,7 @@ export const MAX_NEGATIVE_PROMPT_LENGTH = 2500;
 /** 'toggle': `enable_audio` may be sent; 'always': the model makes audio and refuses the parameter. */
 export type AudioSupport = 'toggle' | 'always';
 
-interface KlingTraits {
+type KlingTraits = {
 	/** 1.x only: `negative_prompt` and `cfg_scale`. */
 	negativePrompt?: boolean;
 	cfgScale?: boolean;
@@ -29,7 +30,7 @@ const THREE_TO_FIFTEEN = Array.from({ length: 13 }, (_, i) => i + 3);
 const ASPECT_RATIOS = ['16:9', '9:16', '1:1'];
 const STD_PRO = ['std', 'pro'];
 
-function model(value: string, name: string, description: string, durations: number[], modes: string[] | undefined, traits: KlingTraits): ModelEntry {
+function model(value: string, name: string, description: string, durations: number[], modes: string[] | undefined, traits: KlingTraits): ModelEntry<KlingTraits> {
 	return {
 		value,
 		name,
@@ -40,8 +41,21 @@ function model(value: string, name: string, description: string, durations: numb
 			...(modes ? { mode: { values: modes } } : {}),
 		},
 		traits: { ...traits },
+		// Every text2video model is a model of POST /videos/image2video-frames too; all but 2.1 Master and
+		// 3.0 Turbo take an end frame (`image_tail`). Binary images go through POST /assets/ first.
+		image: { start: 'optional', binary: true, ...(NO_END_FRAME.includes(value) ? {} : { end: 'optional' }) },
 	};
 }
+
+/** image2video-frames models without `image_tail`: 2.1 Master (docs, June 2026), 3.0 Turbo ("start frame only", Postman, July 2026). */
+const NO_END_FRAME = ['kling-v2-1-master', 'kling-v3-0-turbo'];
+
+/**
+ * Images useapi.net's POST /v1/kling/assets/ takes (the Content-Type must be one of them), up to 10 MB
+ * and at least 300 px on a side; it answers `{ status: 3, url, fileName }`, the `url` on Kling's CDN.
+ */
+export const ASSET_IMAGE_TYPES: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/jpg': 'jpg' };
+export const MAX_ASSET_IMAGE_BYTES = 10 * 1024 * 1024;
 
 const MODE_LABELS: Record<string, string> = { std: 'Standard', pro: 'Pro (Higher Quality, Slower)', '4k': '4K' };
 
@@ -62,7 +76,7 @@ export const USEAPI_KLING_FIELDS: FieldSpec[] = [
 	},
 ];
 
-export const USEAPI_KLING_CAPABILITIES = capabilityTable({
+export const USEAPI_KLING_CAPABILITIES = capabilityTable<KlingTraits>({
 	defaultModel: 'kling-v1-6',
 	fields: USEAPI_KLING_FIELDS,
 	models: [
@@ -87,4 +101,4 @@ export const USEAPI_KLING_CAPABILITIES = capabilityTable({
 	],
 });
 
-export const klingTraits = (modelId: string): Partial<KlingTraits> => (modelSpec(USEAPI_KLING_CAPABILITIES, modelId)?.traits ?? {}) as Partial<KlingTraits>;
+export const klingTraits = (modelId: string): Partial<KlingTraits> => modelSpec(USEAPI_KLING_CAPABILITIES, modelId)?.traits ?? {};

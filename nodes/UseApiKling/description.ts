@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { fieldProperties, modelsWhere, type ModelSpec } from '../shared/capabilities';
-import { JOB_OPERATIONS, jobIdProperty, modelProperty, operationProperty, promptProperty } from '../shared/description';
-import { optionsProperty } from '../shared/options';
+import { JOB_OPERATIONS, jobIdProperty, modelProperty, operationProperty, operationsOf, promptProperty } from '../shared/description';
+import { optionsProperty, optionsSpecOf } from '../shared/options';
 import { MAX_NEGATIVE_PROMPT_LENGTH, MAX_PROMPT_LENGTH, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
+import { endImageProperties, imageSourceProperties, textOnly } from '../shared/image';
+import { useApiKlingProvider } from './provider';
+import { waitModeOption } from '../shared/callback';
 
-/** Kling renders for minutes; useapi.net's own example client checks every 20 s. */
-export const DEFAULT_POLL_INTERVAL = 10;
 
 const forModels = (predicate: (model: ModelSpec) => boolean) => ({
 	show: { operation: JOB_OPERATIONS, model: modelsWhere(TABLE, predicate) },
@@ -42,7 +43,12 @@ function audioProperties(): INodeProperties[] {
 }
 
 export const useApiKlingProperties: INodeProperties[] = [
-	operationProperty(['generate', 'submit', 'get']),
+	operationProperty(operationsOf(useApiKlingProvider)),
+	...imageSourceProperties({
+		description: "An image for Kling to animate (its first frame): setting one makes the job image-to-video, through useapi.net's image2video-frames. Every model takes one.",
+		binary: "An image in the input item's binary data (PNG or JPEG, up to 10 MB, at least 300 px), uploaded to useapi.net's Kling assets first, at no cost",
+		url: 'A public image address (http or https) that Kling downloads',
+	}),
 	modelProperty(TABLE, 'The Kling model that renders the video. Durations, modes and audio follow it.'),
 	promptProperty(MAX_PROMPT_LENGTH),
 	{
@@ -55,7 +61,9 @@ export const useApiKlingProperties: INodeProperties[] = [
 		description: `What to keep out of the video (up to ${MAX_NEGATIVE_PROMPT_LENGTH} characters). Kling 1.x models only.`,
 		displayOptions: forModels((m) => !!m.traits?.negativePrompt),
 	},
-	...TABLE.fields.flatMap((field) => fieldProperties(TABLE, field, JOB_OPERATIONS)),
+	// image2video-frames has no aspect ratio: the video takes the frame's shape.
+	...textOnly(TABLE.fields.flatMap((field) => fieldProperties(TABLE, field, JOB_OPERATIONS)), ['aspectRatio']),
+	...endImageProperties(TABLE, 'A public image address (http or https) for the last frame'),
 	{
 		displayName: 'This model always renders in Pro mode',
 		name: 'proModeNotice',
@@ -117,10 +125,8 @@ export const useApiKlingProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: JOB_OPERATIONS } },
 	},
 	jobIdProperty,
-	optionsProperty({
-		defaultPollInterval: DEFAULT_POLL_INTERVAL,
-		hasGet: true,
-		extra: [
+	optionsProperty(
+		optionsSpecOf(useApiKlingProvider, [
 			{
 				displayName: 'Without Watermark',
 				name: 'noWatermark',
@@ -129,6 +135,7 @@ export const useApiKlingProperties: INodeProperties[] = [
 				description:
 					"Whether to fetch Kling's clean master file, without the watermark, through useapi.net's asset download (one more request once the job is done) instead of the watermarked preview",
 			},
-		],
-	}),
+			waitModeOption,
+		]),
+	),
 ];

@@ -1,14 +1,16 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities';
+import { failureKind, isModeration } from '../shared/failure';
 import { paramReader, parseOrThrow } from '../shared/input';
 import type { Transport } from '../shared/transport';
-import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, VideoProvider } from '../shared/types';
+import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/types';
 import { klingTraits, MAX_NEGATIVE_PROMPT_LENGTH, MAX_PROMPT_LENGTH, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
-import { DEFAULT_POLL_INTERVAL } from './description';
+import type { ImageInputs } from '../shared/image';
+import { IMAGE_PATH, imageFields, readKlingImages } from './image';
 import { BASE_URL_RULES } from '../../credentials/common';
 
-/** Kling through useapi.net (provider-contracts.md section 4): tasks, works[], assets/download. */
+/** Kling through useapi.net (docs/providers/kling-useapi.md, "The API as this node uses it"): tasks, works[], assets/download. */
 
 export interface UseApiKlingContext {
 	/** The linked Kling account; needed on every request when several are linked. */
@@ -17,7 +19,7 @@ export interface UseApiKlingContext {
 	noWatermark: boolean;
 }
 
-export interface UseApiKlingInput extends JobInput, UseApiKlingContext {
+export interface UseApiKlingInput extends JobInput, ImageInputs {
 	prompt: string;
 	negativePrompt?: string;
 	cfgScale?: number;
@@ -39,14 +41,12 @@ const optionalText = (schema: z.ZodString) =>
 		.transform((value) => value || undefined)
 		.pipe(schema.optional());
 
-const contextShape = {
+const contextSchema = z.object({
 	email: optionalText(z.string().email('Kling Account Email is not an email address')),
 	noWatermark: z.boolean({ invalid_type_error: 'Without Watermark must be true or false' }),
-};
-const contextSchema = z.object(contextShape);
+});
 
 const schema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
-	...contextShape,
 	negativePrompt: optionalText(z.string().max(MAX_NEGATIVE_PROMPT_LENGTH, `Negative Prompt is longer than ${MAX_NEGATIVE_PROMPT_LENGTH} characters`)),
 	cfgScale: z.number({ invalid_type_error: 'CFG Scale must be a number from 0 to 1' }).min(0, 'CFG Scale must be 0 to 1').max(1, 'CFG Scale must be 0 to 1').optional(),
 	enableAudio: z.boolean({ invalid_type_error: 'Enable Audio must be true or false' }).optional(),
@@ -87,8 +87,6 @@ interface TaskResponse {
 /** Numeric codes where the words are missing: 5 submitted, 10 processing, 50 failed, 99 succeed. */
 const CODE_NAMES: Record<number, string> = { 5: 'submitted', 10: 'processing', 50: 'failed', 99: 'succeed' };
 
-const MODERATION = /community guidelines|violat|moderat|sensitive|inappropriate|prohibited|content polic/i;
-
 /** Reads a task object, wherever useapi.net put its status (top level or under `task`). */
 export function taskSnapshot(body: TaskResponse, knownJobId?: string): JobSnapshot {
 	const task = body?.task ?? {};
@@ -98,14 +96,11 @@ export function taskSnapshot(body: TaskResponse, knownJobId?: string): JobSnapsh
 	const jobId = task.id !== undefined && task.id !== null && task.id !== '' ? String(task.id) : (knownJobId ?? '');
 	const work = body?.works?.find((w) => w?.resource?.resource) ?? body?.works?.[0];
 	const url = work?.resource?.resource;
-	let status: JobStatus = !final ? (name === 'submitted' ? 'queued' : 'processing') : name === 'succeed' ? 'completed' : 'failed';
+	const status: JobStatus = !final ? (name === 'submitted' ? 'queued' : 'processing') : name === 'succeed' ? 'completed' : 'failed';
 	let failure: JobFailure | undefined;
-	if (status === 'completed' && !url) {
-		status = 'failed';
-		failure = { message: 'Kling reported success but gave no video', kind: 'other' };
-	} else if (status === 'failed') {
+	if (status === 'failed') {
 		const reason = [body?.error, body?.message].filter((part) => typeof part === 'string' && part.trim()).join(' — ');
-		failure = { message: reason || `the task ended as "${name ?? code ?? 'unknown'}"`, kind: MODERATION.test(reason) ? 'moderation' : 'other' };
+		failure = { message: reason || `the task ended as "${name ?? code ?? 'unknown'}"`, kind: failureKind(reason) };
 	}
 	const resource = work?.resource;
 	const details: IDataObject = {};
@@ -151,7 +146,7 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 	const errorText = typeof body?.error === 'string' ? body.error : typeof error.body === 'string' ? error.body : '';
 	const status = error.statusCode;
 	// Kling answers moderation with 500 (or 400): the `error` text tells it from a real fault.
-	if ((status === 500 || status === 400) && MODERATION.test(errorText))
+	if ((status === 500 || status === 400) && isModeration(errorText))
 		return {
 			kind: 'moderation',
 			retryable: false,
@@ -171,7 +166,7 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 			retryDelayMs: 10_000,
 			message: `All Kling accounts linked to your useapi.net token are busy (HTTP 429)${said}. They already run as many jobs as their Max Jobs allows: lower Concurrency in Options, raise Max Jobs, or link another account.`,
 		};
-	if (status === 404 && error.phase === 'submit')
+	if (status === 404 && (error.phase === 'submit' || error.upload))
 		return { message: `useapi.net found no linked Kling account for this request (HTTP 404)${said}. Check Kling Account Email, or link the account at useapi.net.` };
 	if (status === 404)
 		return {
@@ -186,7 +181,10 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 	return undefined;
 }
 
-export const useApiKlingProvider: VideoProvider<UseApiKlingInput, UseApiKlingContext> = {
+/** Kling renders for minutes; useapi.net's own example client checks every 20 s. */
+export const DEFAULT_POLL_INTERVAL = 10;
+
+export const useApiKlingProvider: AsyncVideoProvider<UseApiKlingInput, UseApiKlingContext> = {
 	baseUrl: (url) => useApiRoot(url),
 	name: 'useApiKling',
 	displayName: 'Kling (useapi.net)',
@@ -216,20 +214,24 @@ export const useApiKlingProvider: VideoProvider<UseApiKlingInput, UseApiKlingCon
 			replyUrl: param('replyUrl'),
 			// A reference from an expression may be a number (an order ID): it travels as text.
 			replyRef: typeof param('replyRef') === 'number' ? String(param('replyRef')) : param('replyRef'),
-			...readContext(ctx, itemIndex),
 		});
-		return parseOrThrow(ctx, itemIndex, schema, raw) as UseApiKlingInput;
+		const input = parseOrThrow(ctx, itemIndex, schema, raw) as UseApiKlingInput;
+		// Image-to-video (./image.ts): the images checked here too, before any request.
+		return { ...input, ...readKlingImages(ctx, itemIndex, spec, input) };
 	},
 
-	async start(api: Transport, input: UseApiKlingInput): Promise<JobSnapshot> {
+	async start(api: Transport, input: UseApiKlingInput, context: UseApiKlingContext): Promise<JobSnapshot> {
+		// Image-to-video: binary images uploaded first, then image2video-frames with `image`/`image_tail`, no aspect_ratio.
+		const images = await imageFields(api, input, context.email);
 		const body: IDataObject = {
-			email: input.email,
+			email: context.email,
 			prompt: input.prompt,
 			negative_prompt: input.negativePrompt,
 			cfg_scale: input.cfgScale,
 			duration: String(input.duration),
 			model_name: input.model,
-			aspect_ratio: input.aspectRatio,
+			aspect_ratio: images ? undefined : input.aspectRatio,
+			...images,
 			mode: input.mode,
 			enable_audio: input.enableAudio,
 			maxJobs: input.maxJobs,
@@ -237,7 +239,7 @@ export const useApiKlingProvider: VideoProvider<UseApiKlingInput, UseApiKlingCon
 			replyRef: input.replyRef,
 		};
 		for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
-		const { body: created } = await api.request<TaskResponse>({ method: 'POST', path: '/v1/kling/videos/text2video', body, phase: 'submit' });
+		const { body: created } = await api.request<TaskResponse>({ method: 'POST', path: images ? IMAGE_PATH : '/v1/kling/videos/text2video', body, phase: 'submit' });
 		const snapshot = taskSnapshot(created);
 		if (!snapshot.jobId)
 			throw new NodeOperationError(api.node, 'useapi.net accepted the request but returned no task ID; look for the video in your Kling account');
@@ -252,6 +254,13 @@ export const useApiKlingProvider: VideoProvider<UseApiKlingInput, UseApiKlingCon
 			phase: 'poll',
 		});
 		return await withoutWatermark(api, taskSnapshot(body, jobId), context);
+	},
+
+	// Wait for Callback: useapi.net POSTs the task to `replyUrl` with progress and at the end (useapi.net's text2video docs: "a callback URL to receive generation progress and result").
+	withCallback(input: UseApiKlingInput, url: string): UseApiKlingInput {
+		if (input.replyUrl)
+			throw new Error('Reply URL must be empty with Wait Mode "Wait for Callback": the node gives useapi.net the URL of this execution itself');
+		return { ...input, replyUrl: url };
 	},
 
 	explainError: explainUseApiError,

@@ -1,7 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /**
- * What an OpenAI-style video gateway takes (seed 004, provider-contracts.md sections 5 and 6). The
+ * What an OpenAI-style video gateway takes (new-api's documented request body,
+ * https://docs.newapi.pro/en/docs/api/ai-model/videos/createvideogeneration, and OpenAI's Videos API;
+ * docs/providers/video-generation-api.md, "The API as this node uses it"). The
  * model is free text, so the table is of API styles and of the optional fields each one carries:
  * it drives the node's properties (description.ts), their validation and the request body
  * (provider.ts).
@@ -61,7 +63,7 @@ export const DURATION_FIELD: GatewayField = {
 	zeroMeansUnset: true,
 };
 
-/** The fields under "Additional Fields", in the order the seed lists them. */
+/** The fields under "Additional Fields", in the order new-api's documented request body lists them. */
 export const ADDITIONAL_FIELDS: readonly GatewayField[] = [
 	{
 		property: {

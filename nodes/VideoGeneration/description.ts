@@ -1,10 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { JOB_OPERATIONS, jobIdProperty, operationProperty, promptProperty } from '../shared/description';
-import { optionsProperty } from '../shared/options';
+import { JOB_OPERATIONS, jobIdProperty, operationProperty, operationsOf, promptProperty } from '../shared/description';
+import { optionsProperty, optionsSpecOf } from '../shared/options';
 import { ADDITIONAL_FIELDS, API_STYLES, DEFAULT_API_STYLE, DURATION_FIELD, MAX_PROMPT_LENGTH, type GatewayField } from './capabilities';
+import { gatewayProvider } from './provider';
 
-/** Two seconds between checks at first: a 60 s job then costs about 15 status requests. */
-export const DEFAULT_POLL_INTERVAL = 2;
 
 const forJobs = { show: { operation: JOB_OPERATIONS } };
 
@@ -14,7 +13,8 @@ function fieldProperty(field: GatewayField): INodeProperties {
 }
 
 export const videoGenerationProperties: INodeProperties[] = [
-	operationProperty(['generate', 'submit', 'get']),
+	// Both API styles are asynchronous gateways: the operations and options are those of either.
+	operationProperty(operationsOf(gatewayProvider(DEFAULT_API_STYLE))),
 	{
 		displayName: 'API Style',
 		name: 'apiStyle',
@@ -91,5 +91,5 @@ export const videoGenerationProperties: INodeProperties[] = [
 		displayOptions: forJobs,
 	},
 	jobIdProperty,
-	optionsProperty({ defaultPollInterval: DEFAULT_POLL_INTERVAL, hasGet: true }),
+	optionsProperty(optionsSpecOf(gatewayProvider(DEFAULT_API_STYLE))),
 ];

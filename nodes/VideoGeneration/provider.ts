@@ -8,9 +8,10 @@ import {
 } from 'n8n-workflow';
 import { z } from 'zod';
 import { promptSchema } from '../shared/capabilities';
+import { failureKind } from '../shared/failure';
 import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/input';
 import { Transport } from '../shared/transport';
-import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, VideoProvider, VideoRef } from '../shared/types';
+import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider, VideoProvider, VideoRef } from '../shared/types';
 import {
 	API_STYLES,
 	GATEWAY_FIELDS,
@@ -20,16 +21,18 @@ import {
 	type GatewayField,
 	type ImageSource,
 } from './capabilities';
-import { DEFAULT_POLL_INTERVAL } from './description';
 import { BASE_URL_RULES } from '../../credentials/common';
 
 /**
- * The HTTP mapping of OpenAI-style video gateways (provider-contracts.md sections 5 and 6): the task
+ * The HTTP mapping of OpenAI-style video gateways (docs/providers/video-generation-api.md, "The API as
+ * this node uses it"; QuantumNous/new-api and openai/openai-node on GitHub): the task
  * API in both response shapes found in the wild, and the OpenAI Videos API. One provider per style.
  */
 
 export const CREDENTIAL_TYPE = 'videoGenerationApi';
 const DISPLAY_NAME = 'Video Generation API';
+/** Two seconds between checks at first: a 60 s job then costs about 15 status requests. */
+export const DEFAULT_POLL_INTERVAL = 2;
 
 /** An image to animate: a URL (or data URI) as given, or binary data read when the job is sent. */
 export type ImageRef = { url: string } | { mimeType: string; read: () => Promise<Buffer> };
@@ -149,14 +152,8 @@ function progressOf(value: unknown): number | undefined {
 }
 
 function failureOf(message: string | undefined, code: string | undefined): JobFailure {
-	const words = `${code ?? ''} ${message ?? ''}`;
-	const kind = /moderat|content.?polic|safety|sensitive|violat|敏感|违规|审核/i.test(words)
-		? 'moderation'
-		: /quota|credit|balance|额度|余额/i.test(words)
-			? 'credits'
-			: 'other';
 	const said = message ?? 'the gateway gave no reason';
-	return { message: code && !said.includes(code) ? `${said} (${code})` : said, code, kind };
+	return { message: code && !said.includes(code) ? `${said} (${code})` : said, code, kind: failureKind(code, message) };
 }
 
 const errorText = (error: unknown) => (isRecord(error) ? text(error.message) : text(error));
@@ -188,13 +185,9 @@ function taskVideos(task: Json, baseUrl: string): VideoRef[] {
 export function taskSnapshot(body: unknown, api: AnswerContext, knownId?: string): JobSnapshot {
 	const task = unwrapTask(body, api);
 	const jobId = text(task.task_id) ?? text(task.id) ?? knownId ?? '';
-	let status = statusOf(task.status);
+	const status = statusOf(task.status);
 	const videos = status === 'completed' ? taskVideos(task, api.baseUrl) : [];
-	let failure = status === 'failed' || status === 'canceled' ? failureOf(text(task.fail_reason) ?? errorText(task.error), errorCodeOf(task.error)) : undefined;
-	if (status === 'completed' && !videos.length) {
-		status = 'failed';
-		failure = { message: `the task is "${String(task.status)}" but the gateway gave no video URL`, kind: 'other' };
-	}
+	const failure = status === 'failed' || status === 'canceled' ? failureOf(text(task.fail_reason) ?? errorText(task.error), errorCodeOf(task.error)) : undefined;
 	const metadata = isRecord(task.metadata) ? task.metadata : {};
 	const details: IDataObject = {};
 	const numbers: Array<[string, unknown]> = [
@@ -277,7 +270,7 @@ function explainError(style: ApiStyle, error: ApiErrorInfo): Partial<ExplainedEr
 	return undefined;
 }
 
-function gatewayProvider(style: ApiStyle): VideoProvider<GatewayInput> {
+export function gatewayProvider(style: ApiStyle): AsyncVideoProvider<GatewayInput> {
 	const { submitPath } = styleSpec(style);
 	const read = style === 'videos' ? videoSnapshot : taskSnapshot;
 	return {

@@ -14,7 +14,10 @@ export interface FieldChoice {
 	default: FieldValue;
 }
 
-export interface ModelSpec {
+/** A provider's own per-model facts (audio mode, negative prompt support, ...), typed by the provider. */
+export type TraitBag = Readonly<Record<string, string | number | boolean>>;
+
+export interface ModelSpec<Traits extends TraitBag = TraitBag> {
 	/** The provider's model id, exactly as the provider spells it. */
 	value: string;
 	name: string;
@@ -24,7 +27,26 @@ export interface ModelSpec {
 	/** Other ids the provider accepts for this model (deprecated names); they follow its rules. */
 	aliases?: readonly string[];
 	/** Provider-specific capabilities (audio mode, negative prompt support, ...). */
-	traits?: Readonly<Record<string, string | number | boolean>>;
+	traits?: Readonly<Traits>;
+	/** Image-to-video: which images the model takes. None: text only (an image is refused before any request). */
+	image?: ImageSupport;
+}
+
+/**
+ * What a model takes as image input. The node shows its image fields only for models that have this,
+ * and refuses an image (or an end frame) for a model that takes none, before anything is paid.
+ */
+export interface ImageSupport {
+	/** 'optional': the same model makes text-to-video without one; 'required': it only animates an image. */
+	start: 'optional' | 'required';
+	/** A last frame too (the video ends on it). Absent: the model takes none. */
+	end?: 'optional' | 'required';
+	/** Whether a start image from a binary field can be sent (false: by URL only; the provider has no way to take the bytes). */
+	binary: boolean;
+	/** The same for the end frame (default: as `binary`). */
+	endBinary?: boolean;
+	/** An end frame only at these resolutions (Magic Hour: Kling 2.5 and 3.0 at 1080p only). */
+	endResolutions?: readonly string[];
 }
 
 export interface FieldSpec {
@@ -77,26 +99,26 @@ export function resolutionField(description: string, defaultValue: string, optio
 	};
 }
 
-export interface CapabilityTable {
-	models: readonly ModelSpec[];
+export interface CapabilityTable<Traits extends TraitBag = TraitBag> {
+	models: readonly ModelSpec<Traits>[];
 	defaultModel: string;
 	fields: readonly FieldSpec[];
 	/** Rules for a model id typed in by hand (providers that accept any model id). */
-	customModel?: Omit<ModelSpec, 'value' | 'name'>;
+	customModel?: Omit<ModelSpec<Traits>, 'value' | 'name'>;
 }
 
 /** A model as a capability file writes it: a choice may leave its default to the field's parameter. */
-export type ModelEntry = Omit<ModelSpec, 'fields'> & {
+export type ModelEntry<Traits extends TraitBag = TraitBag> = Omit<ModelSpec<Traits>, 'fields'> & {
 	fields: Readonly<Record<string, Omit<FieldChoice, 'default'> & { default?: FieldValue }>>;
 };
 
 /** The table of a capability file: each model's choices get the field's default where they name none. */
-export function capabilityTable(table: Omit<CapabilityTable, 'models' | 'customModel'> & {
-	models: readonly ModelEntry[];
-	customModel?: Omit<ModelEntry, 'value' | 'name'>;
-}): CapabilityTable {
+export function capabilityTable<Traits extends TraitBag = TraitBag>(table: Omit<CapabilityTable<Traits>, 'models' | 'customModel'> & {
+	models: readonly ModelEntry<Traits>[];
+	customModel?: Omit<ModelEntry<Traits>, 'value' | 'name'>;
+}): CapabilityTable<Traits> {
 	const fieldDefaults = new Map(table.fields.map(({ property }) => [property.name, property.default]));
-	const withDefaults = <M extends Pick<ModelEntry, 'fields'>>(model: M) => ({
+	const withDefaults = <M extends Pick<ModelEntry<Traits>, 'fields'>>(model: M) => ({
 		...model,
 		fields: Object.fromEntries(
 			Object.entries(model.fields).map(([name, choice]) => [name, { values: choice.values, default: choice.default ?? (fieldDefaults.get(name) as FieldValue) }]),
@@ -107,7 +129,7 @@ export function capabilityTable(table: Omit<CapabilityTable, 'models' | 'customM
 
 const labelOf = (field: FieldSpec, value: FieldValue) => (field.label ? field.label(value) : String(value));
 
-export function modelSpec(table: CapabilityTable, model: string): ModelSpec | undefined {
+export function modelSpec<Traits extends TraitBag>(table: CapabilityTable<Traits>, model: string): ModelSpec<Traits> | undefined {
 	const known = table.models.find((m) => m.value === model || m.aliases?.includes(model));
 	if (known) return known;
 	return table.customModel && model ? { value: model, name: model, ...table.customModel } : undefined;
@@ -120,8 +142,13 @@ export function modelOptions(table: CapabilityTable): INodePropertyOptions[] {
 /** A model's id and its aliases: what displayOptions must match for it. */
 const idsOf = (model: ModelSpec) => [model.value, ...(model.aliases ?? [])];
 
+/** Model ids (aliases included) that take a start image (`end`: an end frame), for displayOptions and error messages. */
+export function modelsTakingImage(table: CapabilityTable, end = false): string[] {
+	return modelsWhere(table, (model) => !!(end ? model.image?.end : model.image));
+}
+
 /** Model ids (aliases included) for which `predicate` holds, for displayOptions. */
-export function modelsWhere(table: CapabilityTable, predicate: (model: ModelSpec) => boolean): string[] {
+export function modelsWhere<Traits extends TraitBag>(table: CapabilityTable<Traits>, predicate: (model: ModelSpec<Traits>) => boolean): string[] {
 	return table.models.filter(predicate).flatMap(idsOf);
 }
 

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { modelOptions, type CapabilityTable } from './capabilities';
+import { OTHER_MODEL } from './customModel';
 import type { Operation } from './engine';
+import { isSynchronous, type JobInput, type VideoProvider } from './types';
 
 /** Parameters every video node shares (node-contract.md); providers add their own between them. */
 
@@ -23,6 +25,11 @@ const OPERATION_OPTIONS: Record<Operation, { name: string; action: string; descr
 		description: 'Get the status of a job by ID, with the video when it is complete',
 	},
 };
+
+/** Jobs can be submitted and fetched later; a one-request API can only generate. */
+export function operationsOf<Input extends JobInput, Context>(provider: VideoProvider<Input, Context>): Operation[] {
+	return isSynchronous(provider) ? ['generate'] : ['generate', 'submit', 'get'];
+}
 
 export function operationProperty(operations: Operation[]): INodeProperties {
 	return {
@@ -62,6 +69,31 @@ export function modelProperty(table: CapabilityTable, description: string): INod
 		description,
 		displayOptions: { show: { operation: JOB_OPERATIONS } },
 	};
+}
+
+export interface TypedModelField {
+	/** A real model id, shown as the field's placeholder and in the error for an empty field. */
+	example: string;
+	description: string;
+}
+
+/** The Model list of a UI table and, with `typed`, the Model ID field shown when "Other model" is picked. */
+export function modelProperties(uiTable: CapabilityTable, description: string, typed?: TypedModelField): INodeProperties[] {
+	const model = modelProperty(uiTable, description);
+	if (!typed) return [model];
+	return [
+		model,
+		{
+			displayName: 'Model ID',
+			name: 'customModel',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: `e.g. ${typed.example}`,
+			description: typed.description,
+			displayOptions: { show: { operation: JOB_OPERATIONS, model: [OTHER_MODEL] } },
+		},
+	];
 }
 
 export const jobIdProperty: INodeProperties = {

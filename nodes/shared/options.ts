@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 import { parseOrThrow } from './input';
+import { isSynchronous, type JobInput, type VideoProvider } from './types';
 
 /** The `options` collection every node shares (node-contract.md), read and checked in one place. */
 
@@ -20,7 +21,8 @@ export const DEFAULT_MAX_WAIT_SECONDS = 20 * 60;
 export const DEFAULT_CONCURRENCY = 0;
 
 export interface OptionsSpec {
-	defaultPollInterval: number;
+	/** Asynchronous APIs: seconds between status checks when the user sets none. */
+	defaultPollInterval?: number;
 	/** Synchronous APIs have no polling; they get a request timeout instead. */
 	synchronous?: boolean;
 	defaultRequestTimeout?: number;
@@ -28,6 +30,12 @@ export interface OptionsSpec {
 	hasGet: boolean;
 	/** The provider's own options, added to the collection; the provider reads them itself. */
 	extra?: INodeProperties[];
+}
+
+/** The options a provider's kind calls for: polling and Get for jobs, a request timeout for one-request APIs. */
+export function optionsSpecOf<Input extends JobInput, Context>(provider: VideoProvider<Input, Context>, extra?: INodeProperties[]): OptionsSpec {
+	if (isSynchronous(provider)) return { synchronous: true, defaultRequestTimeout: provider.defaultRequestTimeout, hasGet: false, extra };
+	return { defaultPollInterval: provider.defaultPollInterval, defaultRequestTimeout: provider.defaultRequestTimeout, hasGet: true, extra };
 }
 
 export function optionsProperty(spec: OptionsSpec): INodeProperties {
@@ -139,7 +147,8 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, spec: Opt
 		itemIndex,
 		optionsSchema,
 		{
-			pollInterval: spec.defaultPollInterval,
+			// A one-request API never polls; the schema still wants a number.
+			pollInterval: spec.defaultPollInterval ?? 1,
 			maxWait: DEFAULT_MAX_WAIT_SECONDS,
 			concurrency: DEFAULT_CONCURRENCY,
 			download: true,

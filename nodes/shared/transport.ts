@@ -24,6 +24,27 @@ export interface ApiRequest {
 	/** The response body as a stream, for bodies too large to parse whole (A4F's base64 video). */
 	stream?: boolean;
 	timeoutMs?: number;
+	/** Part of uploading an input image (no job yet): its errors say so. */
+	upload?: boolean;
+}
+
+/** A file sent as the raw request body (not multipart): a provider's image upload. */
+export interface UploadRequest {
+	method: 'PUT' | 'POST';
+	/** A path under the API root, sent with the credential... */
+	path?: string;
+	/** ...or an absolute address elsewhere (a presigned upload URL), sent without it. */
+	url?: string;
+	qs?: IDataObject;
+	contentType?: string;
+	/** Opens the bytes, once per attempt: a stream can be sent only once. */
+	open: () => Promise<UploadBody>;
+}
+
+export interface UploadBody {
+	data: ByteStream | Buffer;
+	/** Sent as Content-Length when known (presigned storage URLs refuse chunked bodies). */
+	size?: number;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -81,7 +102,38 @@ export class Transport {
 			timeout: req.timeoutMs ?? this.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
 			encoding: req.stream ? 'stream' : undefined,
 		};
-		return (await this.send(options, req.phase, true)) as ApiResponse<T>;
+		return (await this.send(options, req.phase, true, undefined, req.upload)) as ApiResponse<T>;
+	}
+
+	/**
+	 * Uploads a file as the raw body. Uploads are free and make no job, so they are retried as status
+	 * checks are; the body is opened anew for each attempt and closed after the last.
+	 */
+	async upload<T = unknown>(req: UploadRequest): Promise<ApiResponse<T>> {
+		const options: IHttpRequestOptions = {
+			method: req.method,
+			url: req.url ?? this.baseUrl + (req.path ?? ''),
+			qs: req.qs,
+			json: true,
+			timeout: DOWNLOAD_TIMEOUT_MS,
+		};
+		let opened: UploadBody | undefined;
+		const close = () => {
+			if (opened && !Buffer.isBuffer(opened.data)) opened.data.destroy();
+		};
+		const attempt = async (): Promise<Partial<IHttpRequestOptions>> => {
+			close();
+			opened = await req.open();
+			const headers: IDataObject = { accept: 'application/json' };
+			if (req.contentType) headers['content-type'] = req.contentType;
+			if (opened.size !== undefined) headers['content-length'] = String(opened.size);
+			return { body: opened.data as IHttpRequestOptions['body'], headers };
+		};
+		try {
+			return (await this.send(options, 'poll', req.url === undefined, attempt, true)) as ApiResponse<T>;
+		} finally {
+			close();
+		}
 	}
 
 	/**
@@ -105,8 +157,15 @@ export class Transport {
 		};
 	}
 
-	private async send(options: IHttpRequestOptions, phase: RequestPhase, authenticated: boolean): Promise<ApiResponse> {
-		const request: IHttpRequestOptions = {
+	/** `prepare`: what each attempt sets anew (an upload's body); `upload`: the request uploads an input image. */
+	private async send(
+		options: IHttpRequestOptions,
+		phase: RequestPhase,
+		authenticated: boolean,
+		prepare?: () => Promise<Partial<IHttpRequestOptions>>,
+		upload?: boolean,
+	): Promise<ApiResponse> {
+		let request: IHttpRequestOptions = {
 			...options,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -117,6 +176,7 @@ export class Transport {
 		for (let attempt = 1; ; attempt++) {
 			if (this.signal?.aborted) throw canceledError(this.ctx.getNode());
 			this.counts[phase]++;
+			if (prepare) request = { ...request, ...(await prepare()) };
 			let info: ApiErrorInfo;
 			let retryAfterMs: number | undefined;
 			try {
@@ -131,6 +191,7 @@ export class Transport {
 				if (this.signal?.aborted || isCanceled(error)) throw canceledError(this.ctx.getNode());
 				info = { networkCode: networkCode(error), providerMessage: this.redact(String(error?.message ?? error)), phase };
 			}
+			if (upload) info.upload = true;
 			const explained = this.explain(info);
 			const retry = isRetryable(info) && explained.retryable !== false && attempt < RETRY_LIMIT;
 			const delayMs = retryAfterMs ?? Math.max(explained.retryDelayMs ?? 0, Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
@@ -142,7 +203,9 @@ export class Transport {
 	private explain(info: ApiErrorInfo): ExplainedError {
 		const shared = explainByStatus(info, this.provider.displayName);
 		const specific = this.provider.explainError?.(info);
-		return { ...shared, ...specific };
+		const explained = { ...shared, ...specific };
+		// An image upload comes before the paid submit: the message says no job was made.
+		return info.upload ? { ...explained, message: `Uploading the image failed, so no job was submitted: ${explained.message}` } : explained;
 	}
 
 	/** Belt and braces: a provider echoing the key back must not put it in an error. */

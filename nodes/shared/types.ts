@@ -50,19 +50,14 @@ export interface JobInput {
 }
 
 /**
- * A text-to-video API, modelled on the Vercel AI SDK's VideoModel: an asynchronous API implements
- * `start` + `status`; a synchronous one implements `generate`. The engine alone waits, retries,
- * downloads and reports; a provider knows nothing of the others.
+ * What every provider has, whichever kind it is: its names, its credential, its Base URL rule, how it
+ * reads one item's parameters and how it words its HTTP errors.
  */
-export interface VideoProvider<Input extends JobInput = JobInput, Context = unknown> {
+interface ProviderBase<Input extends JobInput, Context> {
 	/** Goes to `json.provider`. */
 	name: string;
 	displayName: string;
 	credentialType: string;
-	/** Seconds between status checks when the user sets none. */
-	defaultPollInterval: number;
-	/** Synchronous APIs: seconds one request may take when the user sets none (the Request Timeout option). */
-	defaultRequestTimeout?: number;
 	/**
 	 * The API root from the credential's Base URL (trimmed, trailing slashes and version suffixes the API
 	 * root does not include dropped). Its credential's test request uses the same rule (credentials/common.ts
@@ -73,11 +68,49 @@ export interface VideoProvider<Input extends JobInput = JobInput, Context = unkn
 	readInput(ctx: IExecuteFunctions, itemIndex: number): Input;
 	/** Reads, for every operation and before any request, what `status` needs besides the job id (an account, an option). */
 	readContext?(ctx: IExecuteFunctions, itemIndex: number): Context;
-	start?(api: Transport, input: Input): Promise<JobSnapshot>;
-	status?(api: Transport, jobId: string, context: Context): Promise<JobSnapshot>;
-	generate?(api: Transport, input: Input, jobId: string): Promise<JobSnapshot>;
 	/** Plain words for the provider's HTTP errors that the shared defaults do not explain. */
 	explainError?(error: ApiErrorInfo): Partial<ExplainedError> | undefined;
+}
+
+/**
+ * An API with jobs (the Vercel AI SDK's `doStart` + `doStatus`): `start` pays for a job and returns its
+ * id, `status` reads it. The node gets Generate, Submit and Get, and the polling options.
+ */
+export interface AsyncVideoProvider<Input extends JobInput = JobInput, Context = unknown> extends ProviderBase<Input, Context> {
+	/** Seconds between status checks when the user sets none. */
+	defaultPollInterval: number;
+	/** `context` is what readContext read for the item, as `status` gets it. */
+	start(api: Transport, input: Input, context: Context): Promise<JobSnapshot>;
+	status(api: Transport, jobId: string, context: Context): Promise<JobSnapshot>;
+	/** Seconds one request may take when the user sets none; present only where the API needs the option. */
+	defaultRequestTimeout?: number;
+	/**
+	 * An API that calls a URL with the job's progress and end (Wait Mode "Wait for Callback",
+	 * nodes/shared/callback.ts): the validated input with `url` as that callback. Throws, with words for
+	 * the user, when the input cannot take it. `readContext`'s result must then be plain JSON: the
+	 * waiting execution keeps it.
+	 */
+	withCallback?(input: Input, url: string): Input;
+}
+
+/**
+ * An API whose one request is the job (the SDK's `doGenerate`): the answer carries the video. The node
+ * gets Generate only, and a Request Timeout instead of polling; `jobId` is the engine's own.
+ */
+export interface SyncVideoProvider<Input extends JobInput = JobInput, Context = unknown> extends ProviderBase<Input, Context> {
+	/** Seconds the one request may take when the user sets none (the Request Timeout option). */
+	defaultRequestTimeout: number;
+	generate(api: Transport, input: Input, jobId: string): Promise<JobSnapshot>;
+}
+
+/**
+ * A text-to-video API, modelled on the Vercel AI SDK's VideoModel. The engine alone waits, retries,
+ * downloads and reports; a provider knows nothing of the others.
+ */
+export type VideoProvider<Input extends JobInput = JobInput, Context = unknown> = AsyncVideoProvider<Input, Context> | SyncVideoProvider<Input, Context>;
+
+export function isSynchronous<Input extends JobInput, Context>(provider: VideoProvider<Input, Context>): provider is SyncVideoProvider<Input, Context> {
+	return 'generate' in provider;
 }
 
 export interface ApiErrorInfo {
@@ -88,6 +121,8 @@ export interface ApiErrorInfo {
 	providerMessage?: string;
 	body?: unknown;
 	phase: RequestPhase;
+	/** The request was part of uploading an input image (free, before the paid submit): no job exists yet. */
+	upload?: boolean;
 }
 
 export interface ExplainedError {

@@ -1,8 +1,9 @@
 'use strict';
-// A4F, as in provider-contracts.md section 2 and seed 001: POST /v1/video/generations answers only
+// A4F, as https://www.a4f.co/docs/api-reference/video-generation describes it (summed up in
+// docs/providers/a4f.md, "The API as this node uses it"): POST /v1/video/generations answers only
 // when the video is made, with the MP4 as base64 inside the JSON: { created, data: [{ b64_json,
 // url, revised_prompt }] }. Errors are OpenAI-style { error: { message, type, param, code } }.
-// GET /v1/usage (plan, rate limits) serves the credential test. Written from the contract, not from
+// GET /v1/usage (plan, rate limits) serves the credential test. Written from the API's docs, not from
 // the node, so the tests catch a node that drifts from the API.
 //
 // The answer is streamed: the base64 of a 300 MB video is encoded chunk by chunk, never held whole.
@@ -20,7 +21,7 @@ const { sendJson, parseJson } = require('../http');
 const { directiveValue } = require('../directives');
 const { videoChunks } = require('../video');
 
-// Model table of seed 001 (max duration, qualities); provider-6/wan-2.1 is the older page's example
+// A4F's model table (max duration, qualities); provider-6/wan-2.1 is the older page's example
 // model (its limits are [inferred]).
 const MODELS = {
 	'provider-2/seedance-lite': { maxSeconds: 5, qualities: ['1080p'] },

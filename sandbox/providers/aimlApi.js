@@ -1,8 +1,9 @@
 'use strict';
-// AI/ML API, as in provider-contracts.md section 3: POST /v2/video/generations (and the legacy
+// AI/ML API, as its API docs (github.com/aimlapi/api-docs) describe it, summed up in
+// docs/providers/aiml-api.md, "The API as this node uses it": POST /v2/video/generations (and the legacy
 // /v2/generate/video/pixverse/generation), GET the same path with ?generation_id=; errors use the
 // envelope { message, path, requestId, statusCode, timestamp }; 403 means out of credits.
-// Written from the contract, not from the node, so the tests catch a node that drifts from the API.
+// Written from the API's docs, not from the node, so the tests catch a node that drifts from the API.
 //
 // Prompt directives pick the variants a client must handle (they can be combined):
 //   [sandbox:http=201]         submit answers 201 instead of 200
@@ -48,10 +49,64 @@ const envelope = (path) => (status, message) => ({
 	timestamp: new Date().toISOString(),
 });
 
+// Image to video (aimlapi/api-docs, docs/api-references/video-models): the model id selects it on the same endpoint.
+// Images are JSON strings: URLs, or data URIs where the model's docs take Base64 (`base64` below; the
+// PixVerse V5 `image_url` is a URL only). Each submit's images are logged (`images`: a URL as given, a
+// data URI as its MIME type, sha256 and size) and kept on the job.
+const PIXVERSE_IMAGE_KEYS = PIXVERSE_KEYS.filter((key) => key !== 'aspect_ratio').concat('image_url');
+const IMAGE_MODELS = {
+	'pixverse/v5/image-to-video': { keys: PIXVERSE_IMAGE_KEYS, required: ['image_url'], base64: [], durations: [5, 8], pixverse: true },
+	'pixverse/v5/transition': { keys: [...PIXVERSE_IMAGE_KEYS, 'tail_image_url'], required: ['image_url', 'tail_image_url'], base64: ['tail_image_url'], durations: [5, 8], pixverse: true },
+	'klingai/v2.5-turbo/pro/image-to-video': {
+		keys: ['model', 'prompt', 'image_url', 'duration', 'negative_prompt', 'cfg_scale', 'provider'],
+		required: ['image_url'],
+		base64: ['image_url'],
+		durations: [5, 10],
+	},
+	'alibaba/wan2.5-i2v-preview': {
+		keys: ['model', 'prompt', 'image_url', 'resolution', 'aspect_ratio', 'duration', 'negative_prompt', 'seed', 'enhance_prompt'],
+		required: ['image_url'],
+		base64: ['image_url'],
+		durations: [5, 10],
+		fields: { resolution: ['480p', '720p', '1080p'], aspect_ratio: ['16:9', '9:16', '1:1'] },
+	},
+};
+const IMAGE_FIELDS = ['image_url', 'tail_image_url', 'last_image_url'];
+const DATA_URI = /^data:(image\/[\w.+-]+);base64,([A-Za-z0-9+/=]+)$/;
+
+function validateImageModel(body) {
+	const spec = IMAGE_MODELS[body.model];
+	for (const key of Object.keys(body)) if (!spec.keys.includes(key)) return `Body validation error! Unrecognized key: "${key}"`;
+	for (const key of spec.required) if (body[key] === undefined) return `Body validation error! ${key}: Required`;
+	for (const key of IMAGE_FIELDS.filter((k) => body[k] !== undefined)) {
+		const value = String(body[key]);
+		if (DATA_URI.test(value) ? !spec.base64.includes(key) : !/^https?:\/\/\S+$/.test(value)) return `Body validation error! ${key}: Invalid url`;
+	}
+	const fields = spec.pixverse ? { resolution: PIXVERSE_FIELDS.resolution, style: PIXVERSE_FIELDS.style } : (spec.fields ?? {});
+	for (const [key, allowed] of Object.entries(fields))
+		if (body[key] !== undefined && !allowed.includes(body[key])) return `Body validation error! ${key}: Invalid enum value. Expected ${allowed.map((v) => `'${v}'`).join(' | ')}, received '${body[key]}'`;
+	if (body.duration !== undefined && !spec.durations.includes(Number(body.duration)))
+		return `Body validation error! duration: Invalid enum value. Expected ${spec.durations.join(' | ')}, received '${body.duration}'`;
+	if (spec.pixverse && Number(body.duration ?? 5) === 8 && (body.resolution ?? '720p') === '1080p') return 'Body validation error! The 1080p quality option does not support 8-second videos';
+	return undefined;
+}
+
+/** A submit's images: URLs as given, data URIs as their type and the digest of their bytes. */
+function imagesOf(body) {
+	if (!body || typeof body !== 'object') return [];
+	return IMAGE_FIELDS.filter((field) => typeof body[field] === 'string').map((field) => {
+		const match = DATA_URI.exec(body[field]);
+		if (!match) return { field, kind: 'url', url: body[field] };
+		const bytes = Buffer.from(match[2], 'base64');
+		return { field, kind: 'base64', mimeType: match[1], sha256: crypto.createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+	});
+}
+
 function validate(body) {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return 'Body validation error! Expected object';
 	if (typeof body.model !== 'string' || !body.model) return 'Body validation error! model: Required';
 	if (typeof body.prompt !== 'string' || !body.prompt.trim()) return 'Body validation error! prompt: Required';
+	if (IMAGE_MODELS[body.model]) return validateImageModel(body);
 	if (body.model !== PIXVERSE) return /^[\w.-]+(\/[\w.-]+)*$/.test(body.model) ? undefined : `Body validation error! model: Invalid model "${body.model}"`;
 	for (const key of Object.keys(body)) if (!PIXVERSE_KEYS.includes(key)) return `Body validation error! Unrecognized key: "${key}"`;
 	for (const [key, allowed] of Object.entries(PIXVERSE_FIELDS))
@@ -106,7 +161,7 @@ async function handle(sandbox, { req, res, url, path, body }) {
 	const generations = path === UNIVERSAL || legacy;
 	const route = generations ? (req.method === 'POST' ? 'submit' : req.method === 'GET' ? 'poll' : 'unknown') : path === '/v2/billing' && req.method === 'GET' ? 'account' : 'unknown';
 	const request = parseJson(body);
-	sandbox.log(req, 'aimlApi', route, { body: request, legacy });
+	sandbox.log(req, 'aimlApi', route, { body: request, legacy, ...(route === 'submit' ? { images: imagesOf(request) } : {}) });
 	const errorBody = envelope(path);
 	if (!sandbox.authorized(req)) return sendJson(res, 401, errorBody(401));
 	if (await sandbox.applyFault(res, 'aimlApi', route, errorBody)) return;
@@ -120,6 +175,7 @@ async function handle(sandbox, { req, res, url, path, body }) {
 		const id = v.id === 'short' ? crypto.randomBytes(16).toString('base64url').slice(0, 21) : `${crypto.randomUUID()}:${request.model}`;
 		const job = sandbox.createJob('aimlApi', { id, prompt: request.prompt, request });
 		job.variants = v;
+		job.images = imagesOf(request);
 		job.credits = request.resolution === '1080p' ? 240000 : 120000;
 		return sendJson(res, v.http === '201' ? 201 : 200, { id: job.id, status: 'queued', meta: { usage: v.usage === 'tokens' ? { tokens_used: job.credits } : { credits_used: job.credits } } });
 	}

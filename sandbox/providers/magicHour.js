@@ -1,7 +1,17 @@
 'use strict';
-// Magic Hour, as in provider-contracts.md section 1: POST /v1/text-to-video, GET and DELETE
+// Magic Hour, as its OpenAPI file (github.com/magichourhq/docs, api-reference/openapi.json) describes it,
+// summed up in docs/providers/magic-hour.md, "The API as this node uses it": POST /v1/text-to-video, GET and DELETE
 // /v1/video-projects/{id}, GET /v1/account; errors are `{ message }`. This table is written from the
-// contract on purpose, not imported from the node, so the tests catch a node that drifts from the API.
+// API's docs on purpose, not imported from the node, so the tests catch a node that drifts from the API.
+//
+// Image to video (the same OpenAPI file and integration/inputs-and-outputs.mdx): POST /v1/files/upload-urls hands out presigned
+// upload URLs on this sandbox (PUT /magichour/uploads/api-assets/…?auth-value=…, no API key: a request
+// that carries an Authorization header too is refused, as object storage refuses two auth mechanisms,
+// and so is a chunked body without Content-Length); POST /v1/image-to-video takes `assets.image_file_path`
+// (an uploaded file path, or an http(s) URL whose path ends in an image extension) and, per model and
+// resolution, `assets.end_image_file_path`; it has no `aspect_ratio`. Every upload is logged as route
+// `upload` with the sha256 and size of the bytes received, and the job keeps its images' digests.
+const crypto = require('node:crypto');
 const { sendJson, parseJson } = require('../http');
 
 const range = (from, to, step = 1) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
@@ -21,10 +31,11 @@ const ALIASES = { 'kling-2.5-audio': 'kling-2.5', 'veo3.1-audio': 'veo3.1' };
 const errorBody = (status, message) =>
 	({ message: message ?? { 400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment required', 404: 'Not Found', 422: 'Unable to create video', 429: 'Too Many Requests' }[status] ?? 'Internal Server Error' });
 
-function validate(body) {
+function validate(body, imageToVideo = false) {
 	if (!body) return 'Missing request body';
 	const prompt = body.style?.prompt;
-	if (typeof prompt !== 'string' || prompt.length < 1 || prompt.length > 2000)
+	// Image to video: style.prompt is optional.
+	if ((!imageToVideo || prompt !== undefined) && (typeof prompt !== 'string' || prompt.length < 1 || prompt.length > 2000))
 		return 'style.prompt is required and must be 1 to 2000 characters';
 	if (typeof body.end_seconds !== 'number') return 'end_seconds is required and must be a number';
 	const modelName = body.model ?? 'default';
@@ -61,9 +72,9 @@ function project(sandbox, job) {
 	const credits = done ? job.finalCredits : status === 'error' || status === 'canceled' ? 0 : job.estimatedCredits;
 	return {
 		id: job.id,
-		name: job.request.name ?? `Text To Video - ${new Date(job.createdAt).toISOString()}`,
+		name: job.request.name ?? `${job.request.assets ? 'Image' : 'Text'} To Video - ${new Date(job.createdAt).toISOString()}`,
 		status,
-		type: 'TEXT_TO_VIDEO',
+		type: job.request.assets ? 'IMAGE_TO_VIDEO' : 'TEXT_TO_VIDEO',
 		created_at: new Date(job.createdAt).toISOString(),
 		width: done ? 1280 : -1,
 		height: done ? 720 : -1,
@@ -79,20 +90,133 @@ function project(sandbox, job) {
 	};
 }
 
-async function handle(sandbox, { req, res, path, body }) {
-	const submit = req.method === 'POST' && path === '/v1/text-to-video';
+// Image extensions of the upload flow and of image URLs (spec HEAD), and end frames by model (the 2026-03-24 spec).
+const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'jfif', 'heic', 'heif', 'webp', 'avif', 'jp2', 'tiff', 'tif', 'bmp'];
+const END_FRAME = { seedance: ['480p', '720p', '1080p'], 'kling-2.5': ['1080p'], 'kling-3.0': ['1080p'] };
+const UPLOAD_URL_LIFETIME_MS = 3600 * 1000;
+
+/** Per sandbox: the upload URLs handed out, by file path, with what each received. */
+const UPLOADS = new WeakMap();
+function uploadsOf(sandbox) {
+	if (!UPLOADS.has(sandbox)) UPLOADS.set(sandbox, new Map());
+	return UPLOADS.get(sandbox);
+}
+
+/** POST /v1/files/upload-urls: one presigned URL and file path per item. */
+function uploadUrls(sandbox, res, request) {
+	if (!request) return sendJson(res, 400, errorBody(400, 'Missing request body'));
+	if (!Array.isArray(request.items) || request.items.length < 1) return sendJson(res, 400, errorBody(400, 'items must be an array of at least 1 item'));
+	for (const item of request.items) {
+		if (!['video', 'audio', 'image'].includes(item?.type)) return sendJson(res, 400, errorBody(400, 'items.type must be one of video, audio, image'));
+		if (typeof item.extension !== 'string' || !/^[a-z0-9]+$/.test(item.extension)) return sendJson(res, 400, errorBody(400, 'items.extension must match ^[a-z0-9]+$'));
+		if (item.type === 'image' && !IMAGE_EXTENSIONS.includes(item.extension))
+			return sendJson(res, 422, errorBody(422, `'${item.extension}' is an invalid image extension. Possible extensions are '${IMAGE_EXTENSIONS.join(', ')}'`));
+	}
+	const uploads = uploadsOf(sandbox);
+	const items = request.items.map((item) => {
+		const filePath = `api-assets/sandbox/${crypto.randomUUID()}.${item.extension}`;
+		const token = crypto.randomBytes(12).toString('hex');
+		const expiresAt = Date.now() + UPLOAD_URL_LIFETIME_MS;
+		uploads.set(filePath, { token, type: item.type, expiresAt, received: undefined });
+		return { upload_url: `${sandbox.apiOrigin}/magichour/uploads/${filePath}?auth-value=${token}`, expires_at: new Date(expiresAt).toISOString(), file_path: filePath };
+	});
+	return sendJson(res, 200, { items });
+}
+
+/** PUT <upload_url>: the presigned URL is its own authorization; the bytes are kept as their digest. */
+async function receiveUpload(sandbox, { req, res, url, path, body }) {
+	const filePath = decodeURIComponent(path.slice('/uploads/'.length));
+	const bytes = body ?? Buffer.alloc(0);
+	const received = {
+		filePath,
+		sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+		size: bytes.length,
+		contentType: req.headers['content-type'],
+		contentLength: req.headers['content-length'],
+	};
+	sandbox.log(req, 'magicHour', 'upload', { image: received });
+	const fail = (status, code) => {
+		res.writeHead(status, { 'content-type': 'text/plain' });
+		res.end(code);
+	};
+	if (await sandbox.applyFault(res, 'magicHour', 'upload', errorBody)) return;
+	const upload = uploadsOf(sandbox).get(filePath);
+	if (req.method !== 'PUT') return fail(405, 'MethodNotAllowed');
+	if (!upload || url.searchParams.get('auth-value') !== upload.token) return fail(403, 'SignatureDoesNotMatch');
+	if (Date.now() > upload.expiresAt) return fail(403, 'Request has expired');
+	if (req.headers.authorization) return fail(400, 'InvalidArgument: Only one auth mechanism allowed');
+	if (req.headers['content-length'] === undefined) return fail(411, 'MissingContentLength');
+	if (!bytes.length) return fail(400, 'The file is empty');
+	upload.received = received;
+	res.writeHead(200, { 'content-length': 0 });
+	res.end();
+}
+
+/** What is wrong with an image address of `assets`, if anything. */
+function assetProblem(sandbox, key, value) {
+	if (typeof value !== 'string' || !value) return `assets.${key} must be a non-empty string`;
+	if (value.startsWith('api-assets/')) return uploadsOf(sandbox).get(value)?.received ? undefined : `assets.${key} ${value} was not uploaded`;
+	let url;
+	try {
+		url = new URL(value);
+	} catch {
+		return `assets.${key} must be a URL or a file path from POST /v1/files/upload-urls`;
+	}
+	if (!/^https?:$/.test(url.protocol)) return `assets.${key} must be an http(s) URL`;
+	if (/(^|\.)magichour\.ai$/.test(url.hostname) && url.pathname === '/my-library') return undefined;
+	const extension = /\.([a-z0-9]+)$/i.exec(url.pathname)?.[1]?.toLowerCase();
+	if (!IMAGE_EXTENSIONS.includes(extension)) return `assets.${key} must include the file extension (${IMAGE_EXTENSIONS.join(', ')})`;
+	return undefined;
+}
+
+/** POST /v1/image-to-video: text to video's rules without aspect_ratio, plus the images. */
+function validateImageToVideo(sandbox, body) {
+	if (!body) return 'Missing request body';
+	if (body.aspect_ratio !== undefined) return 'aspect_ratio is not a field of image-to-video: the video takes the shape of the image';
+	if (!body.assets || typeof body.assets !== 'object') return 'assets is required';
+	const problem = validate(body, true);
+	if (problem) return problem;
+	for (const key of ['image_file_path', 'end_image_file_path']) {
+		if (key === 'end_image_file_path' && body.assets[key] === undefined) continue;
+		const wrong = assetProblem(sandbox, key, body.assets[key]);
+		if (wrong) return wrong;
+	}
+	if (body.assets.end_image_file_path !== undefined) {
+		const modelName = ALIASES[body.model] ?? body.model ?? 'default';
+		const resolutions = END_FRAME[modelName];
+		if (!resolutions) return `assets.end_image_file_path is not supported by ${body.model ?? 'default'}`;
+		const resolution = body.resolution ?? '720p';
+		if (!resolutions.includes(resolution)) return `assets.end_image_file_path is supported by ${body.model} at ${resolutions.join(', ')} only`;
+	}
+	return undefined;
+}
+
+/** The digests of a job's images: uploaded bytes by file path, URLs as given. */
+function imagesOf(sandbox, assets) {
+	const one = (value) => (value === undefined ? undefined : value.startsWith('api-assets/') ? { filePath: value, ...uploadsOf(sandbox).get(value).received } : { url: value });
+	return { image: one(assets.image_file_path), endImage: one(assets.end_image_file_path) };
+}
+
+async function handle(sandbox, { req, res, url, path, body }) {
+	// A presigned upload URL: its own authorization, no API key.
+	if (path.startsWith('/uploads/')) return await receiveUpload(sandbox, { req, res, url, path, body });
+	const imageToVideo = req.method === 'POST' && path === '/v1/image-to-video';
+	const submit = (req.method === 'POST' && path === '/v1/text-to-video') || imageToVideo;
 	const projectMatch = /^\/v1\/video-projects\/([^/]+)$/.exec(path);
-	const route = submit ? 'submit' : projectMatch ? (req.method === 'DELETE' ? 'cancel' : 'poll') : path === '/v1/account' ? 'account' : 'unknown';
+	const uploadUrlsRoute = req.method === 'POST' && path === '/v1/files/upload-urls';
+	const route = submit ? 'submit' : projectMatch ? (req.method === 'DELETE' ? 'cancel' : 'poll') : path === '/v1/account' ? 'account' : uploadUrlsRoute ? 'uploadUrls' : 'unknown';
 	sandbox.log(req, 'magicHour', route, { body: parseJson(body) });
 	if (!sandbox.authorized(req)) return sendJson(res, 401, errorBody(401));
 	if (await sandbox.applyFault(res, 'magicHour', route, errorBody)) return;
 
 	if (route === 'account') return sendJson(res, 200, { id: 'sandbox-user', email: 'sandbox@example.com', credits: 100000 });
+	if (route === 'uploadUrls') return uploadUrls(sandbox, res, parseJson(body));
 	if (route === 'submit') {
 		const request = parseJson(body);
-		const problem = request === null ? 'Invalid JSON body' : validate(request);
+		const problem = request === null ? 'Invalid JSON body' : imageToVideo ? validateImageToVideo(sandbox, request) : validate(request);
 		if (problem) return sendJson(res, 400, errorBody(400, problem));
-		const job = sandbox.createJob('magicHour', { id: `cm${Math.random().toString(36).slice(2, 14)}`, prompt: request.style.prompt, request });
+		const job = sandbox.createJob('magicHour', { id: `cm${Math.random().toString(36).slice(2, 14)}`, prompt: request.style?.prompt, request });
+		if (imageToVideo) job.images = imagesOf(sandbox, request.assets);
 		job.estimatedCredits = Math.round(request.end_seconds * 30 * 3);
 		job.finalCredits = Math.round(request.end_seconds * 29 * 3);
 		return sendJson(res, 200, { id: job.id, credits_charged: job.estimatedCredits, estimated_frame_cost: job.estimatedCredits });

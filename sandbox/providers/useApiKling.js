@@ -1,7 +1,8 @@
 'use strict';
-// useapi.net's Kling API, as in provider-contracts.md section 4 and seeds/003: POST
+// useapi.net's Kling API, as its docs describe it (https://useapi.net/docs/api-kling-v1/; summed up in
+// docs/providers/kling-useapi.md, "The API as this node uses it"): POST
 // /v1/kling/videos/text2video, GET /v1/kling/tasks/{id}, GET /v1/kling/assets/download, GET and POST
-// /v1/kling/accounts; errors are `{ error, code }`. Written from the contract, not from the node, so
+// /v1/kling/accounts; errors are `{ error, code }`. Written from the API's docs, not from the node, so
 // the tests catch a node that drifts from the API.
 //
 // What a client must handle, and how to get it:
@@ -20,6 +21,8 @@
 //       [sandbox:fail]              the task fails (50) with a generic error
 //       [sandbox:shape=nested]      status fields only under `task`, none at the top level
 //       [sandbox:id=string]         task.id as a string instead of a number
+//       [sandbox:reply=progress]    replyUrl gets the progress call only, never the final one
+//       [sandbox:reply=none]        replyUrl is never called (a lost callback)
 //   - Faults (sandbox.fault) by route: submit, poll, assets, accounts. A 500 fault carries Kling's
 //     generic `message` ("Service busy") whatever its `error` says, as the real API does.
 const { sendJson, parseJson, parseMultipart } = require('../http');
@@ -31,7 +34,7 @@ const DEFAULT_MAX_JOBS = 10;
 const MODERATION_ERROR = 'The content you uploaded appears to violate the community guidelines. (CM_EXT.POther)';
 const GENERIC_500_MESSAGE = 'Service busy (CM_EXT.POther)';
 
-// Model rules (contract 4.2). v2-0 ids are the 2025 docs' names, v4-0 the 2026-10 article's.
+// Model rules (useapi.net's text2video docs and Postman collection). v2-0 ids are the 2025 docs' names, v4-0 the 2026-10 article's.
 const FIVE_TEN = ['5', '10'];
 const THREE_FIFTEEN = Array.from({ length: 13 }, (_, i) => String(i + 3));
 const MODELS = {
@@ -39,7 +42,7 @@ const MODELS = {
 	'kling-v1-6': { durations: FIVE_TEN, modes: ['std', 'pro'], negative: true, cfg: true, audio: 'toggle' },
 	'kling-v2-0': { durations: FIVE_TEN, modes: ['std', 'pro'], negative: true, cfg: false, audio: 'toggle' },
 	'kling-v2-0-master': { durations: FIVE_TEN, modes: null, negative: true, cfg: false, audio: 'toggle' },
-	// The seed names only 2.5 as refusing negative_prompt; 2.1 Master takes it.
+	// The text2video page (2025-10) names only 2.5 as refusing negative_prompt; 2.1 Master takes it.
 	'kling-v2-1-master': { durations: FIVE_TEN, modes: null, negative: true, cfg: false, audio: 'toggle' },
 	'kling-v2-5': { durations: FIVE_TEN, modes: null, negative: false, cfg: false, audio: 'toggle' },
 	'kling-v2-6': { durations: FIVE_TEN, modes: ['std', 'pro'], negative: false, cfg: false, audio: 'pro' },
@@ -161,7 +164,7 @@ function arguments_(request) {
 /** The task object, as GET /tasks/{id} answers it (and as replyUrl receives it). */
 function taskObject(sandbox, job, state = sandbox.jobState(job)) {
 	const [status, statusName, final] = STATUS[state];
-	const type = 'm2v_txt2video_hq';
+	const type = job.images ? 'm2v_img2video_hq' : 'm2v_txt2video_hq';
 	const task = {
 		id: job.shape.id === 'string' ? String(job.taskId) : job.taskId,
 		userId: 12345,
@@ -170,7 +173,7 @@ function taskObject(sandbox, job, state = sandbox.jobState(job)) {
 		status,
 		status_name: statusName,
 		status_final: final,
-		taskInfo: { type, inputs: [], arguments: arguments_(job.request), extraArgs: {}, callbackPayloads: [], scene: 'NORMAL_CREATION' },
+		taskInfo: { type, inputs: job.images?.inputs ?? [], arguments: arguments_(job.request), extraArgs: {}, callbackPayloads: [], scene: 'NORMAL_CREATION' },
 		favored: false,
 		deleted: false,
 		viewed: false,
@@ -224,7 +227,10 @@ const finalState = (sandbox, job) => (job.outcome === 'moderated' && job.moderat
 
 function scheduleCallbacks(sandbox, job) {
 	// A progress call when processing starts (20% of the job, see jobState), then the final one; one
-	// after the other, so they arrive in that order.
+	// after the other, so they arrive in that order. [sandbox:reply=progress] sends only the progress
+	// call, [sandbox:reply=none] none (a callback lost on the way, for a client's timeout path).
+	const reply = directiveValue(job.prompt, 'reply');
+	if (reply === 'none') return;
 	let chain = Promise.resolve();
 	const send = (state) => (chain = chain.then(() => callBack(sandbox, job, state)));
 	const startsAt = job.createdAt + job.durationMs * 0.2 + 1;
@@ -233,11 +239,11 @@ function scheduleCallbacks(sandbox, job) {
 		send('processing');
 	}, Math.max(0, startsAt - Date.now()));
 	sandbox.timers.add(timer);
-	sandbox.whenFinished(job, () => send(finalState(sandbox, job)));
+	if (reply !== 'progress') sandbox.whenFinished(job, () => send(finalState(sandbox, job)));
 }
 
-function submit(sandbox, res, request) {
-	const problem = validate(request);
+function submit(sandbox, res, request, frames = false) {
+	const problem = frames ? validateFrames(request) : validate(request);
 	if (problem) return sendJson(res, 400, errorBody(400, problem));
 	const moderation = directiveValue(request.prompt, 'moderation');
 	const prompt = request.prompt ?? Object.keys(request).filter((k) => /^shot_\d+_prompt$/.test(k)).map((k) => request[k]).join(' ');
@@ -256,10 +262,11 @@ function submit(sandbox, res, request) {
 		moderation,
 		shape: { id: directiveValue(prompt, 'id'), shape: directiveValue(prompt, 'shape') },
 	});
+	if (frames) job.images = framesOf(sandbox, request);
 	if (request.replyUrl) scheduleCallbacks(sandbox, job);
 	return sendJson(res, 200, {
 		...taskObject(sandbox, job, 'queued'),
-		limitation: { type: 'm2v_txt2video_hq', remaining: 10000, limit: 10000 },
+		limitation: { type: frames ? 'm2v_img2video_hq' : 'm2v_txt2video_hq', remaining: 10000, limit: 10000 },
 		userPoints: { points: [], total: 0 },
 		userTickets: { ticket: [] },
 		editProject: null,
@@ -316,11 +323,83 @@ function accounts(sandbox, req, res, request) {
 	);
 }
 
+// Image to video (useapi.net's post-kling-assets and post-kling-videos-image2video-frames docs): POST /v1/kling/assets/ (raw bytes, Content-Type
+// image/png or image/jpeg for images, at most 10 MB) answers { status: 3, url, fileName } with the url on
+// the sandbox CDN, logged as route `upload` with the sha256 and size of the bytes received; POST
+// /v1/kling/videos/image2video-frames takes `image` (and `image_tail`) URLs and no aspect_ratio. Its task
+// is an `m2v_img2video_hq` one with the image in taskInfo.inputs; job.images keeps the frames' digests.
+const crypto = require('node:crypto');
+const ASSET_TYPES = ['image/png', 'image/jpeg', 'video/mp4', 'video/quicktime', 'audio/wav', 'audio/wave', 'audio/mpeg', 'audio/mp4', 'audio/flac', 'audio/aac', 'audio/ogg'];
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+// image2video-frames models (Postman, 2026-07): kling-v2-1 is its default; no image_tail on these two.
+const FRAMES_MODELS = ['kling-v3-0', 'kling-v3-0-turbo', 'kling-v2-6', 'kling-v2-5', 'kling-v2-1', 'kling-v2-1-master', 'kling-v1-6', 'kling-v1-5'];
+const NO_TAIL = ['kling-v2-1-master', 'kling-v3-0-turbo'];
+
+/** Per sandbox: uploaded assets by URL, with the digest of the bytes received. */
+const ASSETS = new WeakMap();
+function assetsOf(sandbox) {
+	if (!ASSETS.has(sandbox)) ASSETS.set(sandbox, new Map());
+	return ASSETS.get(sandbox);
+}
+
+/** POST /v1/kling/assets/?email=: the raw file as the body. */
+async function receiveAsset(sandbox, { req, res, url, body }) {
+	const bytes = body ?? Buffer.alloc(0);
+	const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const email = url.searchParams.get('email') ?? undefined;
+	const received = { sha256: crypto.createHash('sha256').update(bytes).digest('hex'), size: bytes.length, contentType, email };
+	sandbox.log(req, PROVIDER, 'upload', { image: received });
+	if (!sandbox.authorized(req)) return sendJson(res, 401, errorBody(401));
+	if (await sandbox.applyFault(res, PROVIDER, 'upload', errorBody)) return;
+	if (!ASSET_TYPES.includes(contentType)) return sendJson(res, 400, errorBody(400, `Content-Type ${contentType} is not supported. Valid values: ${ASSET_TYPES.join(',')}`));
+	if (email !== undefined && !stateOf(sandbox).accounts.has(email)) return sendJson(res, 404, errorBody(404, `Configuration not found for ${email}`));
+	if (!bytes.length) return sendJson(res, 400, errorBody(400, 'File is empty'));
+	const image = contentType.startsWith('image/');
+	if (image && bytes.length > MAX_IMAGE_BYTES) return sendJson(res, 400, errorBody(400, 'Image file size exceeds 10 MB'));
+	const fileName = `${crypto.randomBytes(8).toString('hex')}.${{ 'image/png': 'png', 'image/jpeg': 'jpg' }[contentType] ?? contentType.split('/')[1]}`;
+	const assetUrl = `${sandbox.cdnOrigin}/kling-assets/${fileName}`;
+	assetsOf(sandbox).set(assetUrl, received);
+	return sendJson(res, 200, { status: image ? 3 : 1, url: assetUrl, message: '', fileName });
+}
+
+/** What is wrong with an image2video-frames request, if anything. */
+function validateFrames(request) {
+	if (!request || typeof request !== 'object' || Array.isArray(request)) return 'Request body must be a JSON object';
+	const modelName = request.model_name ?? 'kling-v2-1';
+	if (!FRAMES_MODELS.includes(modelName)) return `Parameter model_name ${modelName} is not supported. Supported values: ${FRAMES_MODELS.join(', ')}`;
+	if (request.aspect_ratio !== undefined) return 'Parameter aspect_ratio is not supported by image2video-frames: the video takes the shape of the frame';
+	const v1 = modelName.startsWith('kling-v1');
+	if (request.image === undefined && !(v1 && request.image_tail !== undefined))
+		return v1 ? 'Parameter image is required if image_tail is not provided' : `Parameter image is required for ${modelName}`;
+	for (const key of ['image', 'image_tail'])
+		if (request[key] !== undefined && !/^https?:\/\/\S+$/i.test(String(request[key]))) return `Parameter ${key} must be a URL`;
+	if (request.image_tail !== undefined && NO_TAIL.includes(modelName)) return `Parameter image_tail is not supported by ${modelName}`;
+	if (modelName === 'kling-v2-6' && asBool(request.enable_audio) && request.image_tail !== undefined) return 'kling-v2-6 makes native audio only with a start frame alone';
+	// The rest as text2video's (the prompt is optional here).
+	const rest = { ...request, prompt: request.prompt ?? 'image' };
+	delete rest.image;
+	delete rest.image_tail;
+	return MODELS[modelName] ? validate(rest) : undefined;
+}
+
+/** taskInfo.inputs of a frames task, and the digests of uploaded frames. */
+function framesOf(sandbox, request) {
+	const input = (name, value) => ({ name, inputType: 'URL', url: value, token: null, blobStorage: null, cover: null, fromWorkId: null });
+	const digest = (value) => (value === undefined ? undefined : { url: value, ...assetsOf(sandbox).get(value) });
+	return {
+		inputs: [request.image !== undefined && input('input', request.image), request.image_tail !== undefined && input('tail', request.image_tail)].filter(Boolean),
+		image: digest(request.image),
+		endImage: digest(request.image_tail),
+	};
+}
+
 async function handle(sandbox, { req, res, url, path, body }) {
+	if (req.method === 'POST' && (path === '/v1/kling/assets' || path === '/v1/kling/assets/')) return await receiveAsset(sandbox, { req, res, url, body });
 	const taskMatch = /^\/v1\/kling\/tasks\/([^/]+)$/.exec(path);
 	const accountMatch = /^\/v1\/kling\/accounts\/([^/]+)$/.exec(path);
+	const frames = req.method === 'POST' && path === '/v1/kling/videos/image2video-frames';
 	const route =
-		req.method === 'POST' && path === '/v1/kling/videos/text2video'
+		(req.method === 'POST' && path === '/v1/kling/videos/text2video') || frames
 			? 'submit'
 			: taskMatch && req.method === 'GET'
 				? 'poll'
@@ -333,7 +412,7 @@ async function handle(sandbox, { req, res, url, path, body }) {
 	sandbox.log(req, PROVIDER, route, { body: request });
 	if (!sandbox.authorized(req)) return sendJson(res, 401, errorBody(401));
 	if (await sandbox.applyFault(res, PROVIDER, route, errorBody)) return;
-	if (route === 'submit') return submit(sandbox, res, request === null ? undefined : request);
+	if (route === 'submit') return submit(sandbox, res, request === null ? undefined : request, frames);
 	if (route === 'poll') return poll(sandbox, res, decodeURIComponent(taskMatch[1]), url.searchParams.get('email') ?? undefined);
 	if (route === 'assets') return assetsDownload(sandbox, res, url);
 	if (route === 'accounts' && accountMatch && req.method === 'DELETE') {

@@ -1,6 +1,7 @@
 'use strict';
-// A generic OpenAI-style video gateway (QuantumNous/new-api and its forks), as in
-// provider-contracts.md sections 5 and 6, written from the contract and not from the node, so the
+// A generic OpenAI-style video gateway (QuantumNous/new-api and its forks, and OpenAI's Videos API), as
+// docs/providers/video-generation-api.md ("The API as this node uses it") sums them up, written from
+// their docs and code and not from the node, so the
 // tests catch a node that drifts from what gateways serve:
 //   GET  /v1/models                         the model list (OpenAI shape)
 //   POST /v1/video/generations              the task API: JSON or multipart

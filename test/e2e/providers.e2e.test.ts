@@ -49,7 +49,7 @@ interface NodeUnderTest {
 	submitGet: boolean;
 	/** Whether `json.jobId` is the API's own id (A4F has none: the node makes one). */
 	apiJobId: boolean;
-	/** The reason the sandbox gives for a `[sandbox:fail]` job, as provider-contracts.md has it. */
+	/** The reason the sandbox gives for a `[sandbox:fail]` job, in the provider's own error shape (docs/providers/*.md, "The API as this node uses it"). */
 	failureReason: string;
 }
 

@@ -15,13 +15,22 @@ export function visibleProperties(description: INodeTypeDescription, parameters:
 	);
 }
 
-/** readInput against plain parameter values, as n8n hands them over after resolving expressions. */
-export function readInputWith<Input extends JobInput>(provider: VideoProvider<Input>, parameters: IDataObject): Input {
-	const ctx = {
+/** A context that hands over plain parameter values, as n8n does after resolving expressions. */
+function contextWith(parameters: IDataObject): IExecuteFunctions {
+	return {
 		getNodeParameter: (name: string, _item: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 		getNode: () => fakeNode,
 	} as unknown as IExecuteFunctions;
-	return provider.readInput(ctx, 0);
+}
+
+/** readInput against plain parameter values. */
+export function readInputWith<Input extends JobInput>(provider: VideoProvider<Input>, parameters: IDataObject): Input {
+	return provider.readInput(contextWith(parameters), 0);
+}
+
+/** readContext (what every operation reads besides the input) against plain parameter values. */
+export function readContextWith<Input extends JobInput, Context>(provider: VideoProvider<Input, Context>, parameters: IDataObject): Context | undefined {
+	return provider.readContext?.(contextWith(parameters), 0);
 }
 
 /** A value of the field's type that the model does not allow. */

@@ -9,7 +9,7 @@ import { runVideoNode } from '../../nodes/shared/engine';
 import { apiError } from '../../nodes/shared/errors';
 import { optionsProperty } from '../../nodes/shared/options';
 import type { Transport } from '../../nodes/shared/transport';
-import type { JobInput, JobSnapshot, VideoProvider } from '../../nodes/shared/types';
+import type { JobInput, JobSnapshot, AsyncVideoProvider } from '../../nodes/shared/types';
 import { binaryBytes, runNode } from '../helpers/n8n';
 
 interface Job {
@@ -20,7 +20,7 @@ interface Job {
 }
 
 /** A provider that keeps its jobs in memory: each takes `jobMs`; `capacity` caps how many run at once. */
-class MemoryProvider implements VideoProvider<JobInput & { prompt: string }> {
+class MemoryProvider implements AsyncVideoProvider<JobInput & { prompt: string }> {
 	name = 'memory';
 	displayName = 'Memory';
 	credentialType = 'memoryApi';

@@ -1,3 +1,4 @@
+import { finished } from '../../nodes/shared/engine';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
@@ -5,7 +6,7 @@ import { UseApiApi } from '../../credentials/UseApiApi.credentials';
 import { USEAPI_KLING_CAPABILITIES as TABLE } from '../../nodes/UseApiKling/capabilities';
 import { explainUseApiError, taskSnapshot, useApiKlingProvider, useApiRoot } from '../../nodes/UseApiKling/provider';
 import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
-import { checkTableAgreement, readInputWith, visibleProperties } from '../helpers/capabilities';
+import { checkTableAgreement, readContextWith, readInputWith, visibleProperties } from '../helpers/capabilities';
 
 const description = new UseApiKling().description;
 const shown = (model: string, name: string) => visibleProperties(description, { operation: 'generate', model }, name);
@@ -97,8 +98,9 @@ describe('capability table, UI and validation', () => {
 		expect(read({ maxJobs: 0 }).maxJobs).toBeUndefined();
 		expect(read({ maxJobs: 50 }).maxJobs).toBe(50);
 		expect(() => read({ maxJobs: 51 })).toThrow(/maxJobs: Max Jobs must be 1 to 50/);
-		expect(read({ email: '  a@b.co ' }).email).toBe('a@b.co');
-		expect(read({ email: '' }).email).toBeUndefined();
+		// The account email is read once per item as the context every operation shares.
+		expect(readContextWith(useApiKlingProvider, { email: '  a@b.co ' })?.email).toBe('a@b.co');
+		expect(readContextWith(useApiKlingProvider, { email: '' })?.email).toBeUndefined();
 		expect(read({ replyUrl: 'https://n8n.example.com/webhook-waiting/42', replyRef: 17 })).toMatchObject({
 			replyUrl: 'https://n8n.example.com/webhook-waiting/42',
 			replyRef: '17',
@@ -119,7 +121,8 @@ describe('task objects', () => {
 		[{ status: 50, status_name: 'failed', status_final: true, task: { id: 1 } }, 'failed'],
 		[{ status: 99, status_name: 'succeed', status_final: true, task: { id: 1 }, works: [] }, 'failed'],
 	])('%j is %s', (body, status) => {
-		expect(taskSnapshot(body as never).status).toBe(status);
+		// As the engine sees it: complete without a video is a failure (nodes/shared/engine.ts `finished`).
+		expect(finished(taskSnapshot(body as never)).status).toBe(status);
 	});
 
 	test('a finished task: its video, work id, duration in seconds, size and cover', () => {

@@ -3,6 +3,7 @@ import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credent
 import { ADDITIONAL_FIELDS, GATEWAY_FIELDS } from '../../nodes/VideoGeneration/capabilities';
 import { gatewayRoot, PROVIDERS, requestBody, taskSnapshot, videoSnapshot } from '../../nodes/VideoGeneration/provider';
 import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+import { finished } from '../../nodes/shared/engine';
 import { readInputWith, visibleProperties } from '../helpers/capabilities';
 
 const description = new VideoGeneration().description;
@@ -106,9 +107,10 @@ describe('task answers in every shape', () => {
 		expect(() => taskSnapshot({ code: 'task_not_exist', message: 'task_not_exist', data: null }, API)).toThrow(/"task_not_exist"/);
 	});
 
-	test('done without a video URL is a failure that says so, not an empty success', () => {
+	test('done without a video URL is reported as it is; the engine makes it a failure, not an empty success', () => {
 		const snapshot = taskSnapshot({ task_id: 't', status: 'succeeded', url: '' }, API);
-		expect(snapshot).toMatchObject({ status: 'failed', failure: { message: 'the task is "succeeded" but the gateway gave no video URL' } });
+		expect(snapshot).toMatchObject({ status: 'completed', videos: [] });
+		expect(finished(snapshot)).toMatchObject({ jobId: 't', status: 'failed', failure: { message: 'the provider reported the job complete but gave no video' } });
 	});
 
 	test('a relative URL (a gateway proxy route) is resolved against the gateway root; lists keep their order', () => {

@@ -1,0 +1,342 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type IWebhookDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { runVideoNode } from './engine';
+import { readOptions, type EngineOptions, type OptionsSpec } from './options';
+import { Transport } from './transport';
+import { isFinal, type AsyncVideoProvider, type JobInput } from './types';
+
+/**
+ * Wait Mode "Wait for Callback": Generate submits every item's job with the URL of this execution as
+ * the provider's callback, then puts the execution to wait in n8n's database (n8n's own mechanism, as
+ * the Wait node and the "send and wait" nodes use it), so no process or queue worker is busy while the
+ * provider renders. Provider-agnostic: a provider takes part by implementing `withCallback`.
+ *
+ * What n8n does (read from n8n 2.41.1 and 1.123.81, the same in both):
+ * - `putExecutionToWait(waitTill)` saves the execution as `waiting`. A POST to `$execution.resumeUrl`
+ *   (n8n/dist/webhooks/waiting-webhooks.js; in 2.x it carries a `signature` token n8n checks) runs
+ *   this node's `webhook()`. Returning no `workflowData` leaves the execution waiting; returning
+ *   `workflowData` resumes it, and that data becomes this node's output: n8n does NOT run `execute()`
+ *   again (the node is marked disabled and passes the data on; n8n-core WorkflowExecute).
+ * - When `waitTill` passes, n8n's WaitTracker resumes the execution by itself and WorkflowExecute's
+ *   handleWaitingState again disables the node: it passes on its input items, and no code of ours
+ *   runs. So the items this node waits with are made the output for that case (one per job, with its
+ *   job ID and an `error` saying Max Wait passed), and they also carry what `webhook()` needs (the
+ *   job IDs): n8n hands the waiting node's input to `webhook()` as its input data.
+ *
+ * A call to the URL is only a wake-up: its body is never read. Every job is read from the provider
+ * with the credential; progress calls and calls from anyone else who learned the URL find a job that
+ * is not final and leave the execution waiting. Once every job is final (or its Max Wait passed), the
+ * videos are downloaded into binary data through the engine's own Get, so the output is Generate's.
+ */
+
+export const WAIT_MODE_POLL = 'poll';
+export const WAIT_MODE_CALLBACK = 'callback';
+
+/** The option (in a node's Options) that switches Generate to this mode. */
+export const waitModeOption: INodeProperties = {
+	displayName: 'Wait Mode',
+	name: 'waitMode',
+	type: 'options',
+	noDataExpression: true,
+	default: 'poll',
+	displayOptions: { show: { '/operation': ['generate'] } },
+	options: [
+		{
+			name: 'Poll While Running',
+			value: 'poll',
+			description: 'Check the job until it ends; the execution, and a queue-mode worker, stays busy meanwhile',
+		},
+		{
+			name: 'Wait for Callback (Frees the Worker)',
+			value: 'callback',
+			description:
+				"Submit, then let the execution sleep in n8n's database until the provider calls back. Needs an n8n URL the provider can reach (N8N_WEBHOOK_URL).",
+		},
+	],
+	description:
+		'How Generate waits for the video. Wait for Callback resumes once every item\'s job has ended, or after Max Wait with the unfinished jobs\' IDs.',
+};
+
+/** The node's resume webhook: POST to `$execution.resumeUrl` (no suffix). */
+export const callbackWebhooks: IWebhookDescription[] = [
+	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: '', restartWebhook: true },
+];
+
+/** Where a waiting item keeps what the resume needs (it is also the output if Max Wait passes). */
+export const CALLBACK_STATE_KEY = 'waitForCallback';
+
+interface WaitingJob {
+	/** The input item this job belongs to. */
+	item: number;
+	jobId: string;
+	/** Epoch ms: the item's Max Wait from submission. */
+	deadline: number;
+	maxWait: number;
+	/** The item's options as read at submission (expressions resolved). */
+	options: EngineOptions;
+	/** What the provider's `status` needs besides the job ID (readContext's result). */
+	context?: unknown;
+	model?: string;
+}
+
+interface WaitingItem {
+	json: IDataObject;
+	/** Absent for an item that ended before the wait (an error item under Continue On Fail). */
+	job?: WaitingJob;
+	item: number;
+}
+
+/** Whether this run of the node is a Generate in Wait for Callback mode (read from the first item). */
+export function waitsForCallback(ctx: IExecuteFunctions): boolean {
+	if (ctx.getNodeParameter('operation', 0) !== 'generate') return false;
+	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
+	return options.waitMode === WAIT_MODE_CALLBACK;
+}
+
+type Provider<Input extends JobInput, Context> = AsyncVideoProvider<Input, Context>;
+
+const optionsSpec = <Input extends JobInput, Context>(provider: Provider<Input, Context>): OptionsSpec => ({
+	defaultPollInterval: provider.defaultPollInterval,
+	defaultRequestTimeout: provider.defaultRequestTimeout,
+	synchronous: false,
+	hasGet: true,
+});
+
+const timeoutMessage = (provider: { displayName: string }, jobId: string, maxWait: number) =>
+	`${provider.displayName} job ${jobId} did not end within Max Wait (${maxWait} s), so n8n resumed the workflow without its video. ` +
+	`Run this node with the Get operation and Job ID ${jobId} to pick it up without paying again.`;
+
+/** `target` with some members replaced; everything else is the target's own, bound to it. */
+function withOverrides<T extends object>(target: T, overrides: Record<string, unknown>): T {
+	return new Proxy(target, {
+		get(object, property) {
+			if (typeof property === 'string' && Object.prototype.hasOwnProperty.call(overrides, property)) return overrides[property];
+			const value = Reflect.get(object, property, object) as unknown;
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+		},
+	});
+}
+
+const pairedIndex = (item: INodeExecutionData): number => {
+	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return typeof paired === 'object' && paired ? paired.item : typeof paired === 'number' ? paired : 0;
+};
+
+/**
+ * Generate in Wait for Callback mode: validates and submits every item as Submit does (before the
+ * first paid request every item is checked; capacity refusals, Retry On Fail and errors naming job
+ * IDs as everywhere), with the execution's resume URL as the callback, then puts the execution to wait.
+ */
+export async function runWithCallback<Input extends JobInput, Context>(ctx: IExecuteFunctions, provider: Provider<Input, Context>): Promise<INodeExecutionData[][]> {
+	const node = ctx.getNode();
+	const withCallback = provider.withCallback?.bind(provider);
+	if (!withCallback)
+		throw new NodeOperationError(node, `${provider.displayName} cannot call back`, { description: 'Set Options → Wait Mode to Poll While Running.' });
+	if (/Tool$/.test(node.type))
+		throw new NodeOperationError(node, 'Wait Mode "Wait for Callback" cannot run while the node is used as a tool', {
+			description: 'Set Options → Wait Mode to Poll While Running.',
+		});
+	const resumeUrl = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
+	if (!/^https?:\/\/[^/]/i.test(resumeUrl))
+		throw new NodeOperationError(node, `n8n gave no resume URL for this execution (got "${resumeUrl}")`, {
+			description: 'Wait for Callback needs a saved execution of a running n8n (not the command line).',
+		});
+
+	// Submit, as the Submit operation does, with the callback set on every validated input.
+	const submitter: Provider<Input, Context> = {
+		...provider,
+		readInput(c: IExecuteFunctions, itemIndex: number): Input {
+			const input = provider.readInput(c, itemIndex);
+			try {
+				return withCallback(input, resumeUrl);
+			} catch (error) {
+				throw new NodeOperationError(c.getNode(), error instanceof Error ? error.message : String(error), {
+					itemIndex,
+					description: 'Nothing was sent to the provider, so no credits were used.',
+				});
+			}
+		},
+	};
+	const submitCtx = withOverrides(ctx, {
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown, options?: IDataObject) =>
+			name === 'operation' ? 'submit' : ctx.getNodeParameter(name, itemIndex, fallback as never, options),
+	});
+	const submitted = (await runVideoNode(submitCtx, submitter))[0] ?? [];
+
+	const startedAt = Date.now();
+	const waiting: WaitingItem[] = [];
+	let waitTill = 0;
+	for (const out of submitted) {
+		const item = pairedIndex(out);
+		const jobId = typeof out.json.jobId === 'string' && out.json.jobId ? out.json.jobId : undefined;
+		if (out.json.error !== undefined || !jobId) {
+			waiting.push({ json: { ...out.json }, item });
+			continue;
+		}
+		const options = readOptions(ctx, item, optionsSpec(provider));
+		const deadline = startedAt + options.maxWait * 1000;
+		const job: WaitingJob = {
+			item,
+			jobId,
+			deadline,
+			maxWait: options.maxWait,
+			options: { ...options, waitForCompletion: false },
+			context: provider.readContext?.(ctx, item) as unknown,
+			model: typeof out.json.model === 'string' ? out.json.model : undefined,
+		};
+		if (!isFinal(out.json.status as never)) waitTill = Math.max(waitTill, deadline);
+		waiting.push({ json: { ...out.json }, item, job });
+	}
+
+	// Every job already over (or none made): no wait, the result now.
+	if (!waitTill) return [await finish(ctx, provider, waiting)];
+
+	// The items the node waits with: what webhook() reads back, and the output if Max Wait passes.
+	const stateItems: INodeExecutionData[] = waiting.map(({ json, item, job }) => ({
+		json: job ? { ...json, error: timeoutMessage(provider, job.jobId, job.maxWait), [CALLBACK_STATE_KEY]: job as unknown as IDataObject } : json,
+		pairedItem: { item },
+	}));
+	const executeData = ctx.getExecuteData();
+	executeData.data = { ...executeData.data, main: [stateItems] };
+	ctx.logger?.info(`${provider.displayName}: execution waits for the provider to call back`, {
+		executionId: ctx.getExecutionId?.(),
+		node: node.name,
+		jobIds: waiting.flatMap(({ job }) => (job ? [job.jobId] : [])),
+		waitTill: new Date(waitTill).toISOString(),
+	});
+	await ctx.putExecutionToWait(new Date(waitTill));
+	// What the editor shows while the execution waits (n8n replaces it when the execution resumes).
+	return [submitted];
+}
+
+/** What n8n's resume webhook does: read every job, keep waiting or resume with the videos. */
+export async function resumeFromCallback<Input extends JobInput, Context>(ctx: IWebhookFunctions, provider: Provider<Input, Context>): Promise<IWebhookResponseData> {
+	// One short answer for every caller, before any work: the body is never read, nothing is returned.
+	ctx.getResponseObject().status(200).json({ received: true });
+	const keepWaiting: IWebhookResponseData = { noWebhookResponse: true };
+	// A throw here would make n8n end the execution with an empty output: never throw.
+	try {
+		const waiting = readWaitingItems(ctx);
+		if (!waiting.some((w) => w.job)) return keepWaiting;
+		const now = Date.now();
+		if (!(await everyJobOver(ctx, provider, waiting, now))) return keepWaiting;
+		return { noWebhookResponse: true, workflowData: [await finish(ctx, provider, waiting)] };
+	} catch (error) {
+		ctx.logger?.warn(`${provider.displayName}: a callback could not be handled; the execution keeps waiting`, {
+			executionId: ctx.getExecutionId?.(),
+			error: error instanceof Error ? error.message : String(error),
+		});
+		return keepWaiting;
+	}
+}
+
+/** The waiting node's input items (n8n gives the webhook the waiting node's input). */
+function readWaitingItems(ctx: IWebhookFunctions): WaitingItem[] {
+	const text = ctx.evaluateExpression('{{ JSON.stringify($input.all()) }}', 0);
+	const items = JSON.parse(String(text)) as INodeExecutionData[];
+	return items.map((entry) => {
+		const json = { ...(entry.json ?? {}) };
+		const job = json[CALLBACK_STATE_KEY] as unknown as WaitingJob | undefined;
+		delete json[CALLBACK_STATE_KEY];
+		return { json, job, item: job?.item ?? pairedIndex(entry) };
+	});
+}
+
+async function apiFor<Input extends JobInput, Context>(ctx: IExecuteFunctions | IWebhookFunctions, provider: Provider<Input, Context>): Promise<{ baseUrl: string; secret: string }> {
+	const credentials = await ctx.getCredentials(provider.credentialType);
+	const credentialBaseUrl = String(credentials.baseUrl ?? '');
+	const baseUrl = provider.baseUrl ? provider.baseUrl(credentialBaseUrl, ctx.getNode()) : credentialBaseUrl.replace(/\/+$/, '');
+	return { baseUrl, secret: String(credentials.apiKey ?? '') };
+}
+
+/** A failure reading a job that will not change by asking again (the job is gone, the key refused). */
+function permanent(error: unknown): boolean {
+	const status = (error as { context?: { api?: { statusCode?: number } } })?.context?.api?.statusCode;
+	return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/**
+ * Whether the wait is over: every job final, or past its Max Wait. Each job is read from the provider
+ * (with the credential); the caller's words count for nothing.
+ */
+async function everyJobOver<Input extends JobInput, Context>(
+	ctx: IWebhookFunctions,
+	provider: Provider<Input, Context>,
+	waiting: WaitingItem[],
+	now: number,
+): Promise<boolean> {
+	const { baseUrl, secret } = await apiFor(ctx, provider);
+	const status = provider.status.bind(provider);
+	const verdicts = await Promise.all(
+		waiting.map(async ({ job }) => {
+			if (!job || now >= job.deadline) return true;
+			const api = new Transport(ctx as unknown as IExecuteFunctions, provider, baseUrl, undefined, secret);
+			// A callback is no place for long retries: the next call, or Max Wait, comes anyway.
+			api.deadline = now + 20_000;
+			if (job.options.requestTimeout) api.requestTimeoutMs = job.options.requestTimeout * 1000;
+			try {
+				const snapshot = await status(api, job.jobId, job.context as Context);
+				return isFinal(snapshot.status);
+			} catch (error) {
+				return permanent(error);
+			}
+		}),
+	);
+	return verdicts.every(Boolean);
+}
+
+/**
+ * The node's output: each job read once more and its video downloaded, through the engine's Get
+ * (so the items are Generate's, binary property and file names included), in item order.
+ */
+async function finish<Input extends JobInput, Context>(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+	provider: Provider<Input, Context>,
+	waiting: WaitingItem[],
+): Promise<INodeExecutionData[]> {
+	const jobs = waiting.flatMap(({ job }) => (job ? [job] : []));
+	let fetched: INodeExecutionData[] = [];
+	if (jobs.length) {
+		const getCtx = withOverrides(ctx, {
+			getInputData: () => jobs.map(() => ({ json: {} })),
+			getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) =>
+				name === 'operation' ? 'get' : name === 'jobId' ? jobs[itemIndex].jobId : name === 'options' ? { ...jobs[itemIndex].options } : fallback,
+			// An item's failure is its own output here: n8n gives a resumed node no way to stop the workflow.
+			continueOnFail: () => true,
+		}) as unknown as IExecuteFunctions;
+		const reader: Provider<Input, Context> = { ...provider, readContext: (_c: IExecuteFunctions, itemIndex: number) => jobs[itemIndex].context as Context };
+		fetched = (await runVideoNode(getCtx, reader))[0] ?? [];
+	}
+	const output: INodeExecutionData[] = [];
+	for (const { json, job, item } of waiting) {
+		if (!job) {
+			output.push({ json, pairedItem: { item } });
+			continue;
+		}
+		const index = jobs.indexOf(job);
+		for (const result of fetched.filter((r) => pairedIndex(r) === index)) {
+			const { jobId, status, provider: name, ...rest } = result.json;
+			const itemJson: IDataObject = { jobId: jobId ?? job.jobId, status, provider: name ?? provider.name };
+			if (job.model) itemJson.model = job.model;
+			Object.assign(itemJson, rest);
+			if (status === undefined) delete itemJson.status;
+			if (typeof status === 'string' && status !== 'completed') {
+				if (!isFinal(status as never)) itemJson.error = timeoutMessage(provider, job.jobId, job.maxWait);
+				else {
+					const reason = typeof rest.error === 'string' && rest.error ? `: ${rest.error}` : '';
+					itemJson.error = `${provider.displayName} could not make the video${reason} (job ${job.jobId})`;
+				}
+			}
+			output.push({ ...result, json: itemJson, pairedItem: { item } });
+		}
+	}
+	return output;
+}

@@ -1,0 +1,233 @@
+/**
+ * Kling (useapi.net) Generate with Wait Mode "Wait for Callback", inside n8n-core's real ExecuteContext
+ * and WebhookContext (what n8n builds for the node's run and for a call to the resume URL), against the
+ * sandbox over HTTP. The real-n8n suite (test/e2e/klingCallback.e2e.test.ts) shows n8n's side: the
+ * execution saved as waiting, resumed by the call or by Max Wait. Here, quickly, the node's side:
+ * what it submits, what it waits with, and what each call makes of the wait.
+ */
+import { randomUUID } from 'crypto';
+import { ExecuteContext, WebhookContext } from 'n8n-core';
+import {
+	NodeHelpers,
+	Workflow,
+	createRunExecutionData,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteData,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeTypes,
+	type IRunExecutionData,
+	type IWebhookData,
+	type IWebhookResponseData,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { UseApiApi } from '../../credentials/UseApiApi.credentials';
+import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+import { applyAuthentication, binaryBytes, cleanupBinaryData, initBinaryData } from '../helpers/n8n';
+import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
+
+const API_KEY = 'user:4242-kL1nGs3cReTt0k3n';
+const WAITING_BASE = 'http://127.0.0.1:9/webhook-waiting';
+const nodeType = new UseApiKling();
+const credentialType = new UseApiApi();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	await initBinaryData();
+	sandbox = await startSandbox({ apiKey: API_KEY, jobDurationMs: 600 } as never);
+});
+afterAll(async () => {
+	await sandbox?.close();
+	cleanupBinaryData();
+});
+beforeEach(() => sandbox.reset());
+
+type Job = SandboxJob & { taskId: number; prompt: string };
+const jobs = () => [...sandbox.jobs.values()] as Job[];
+/** The job of a prompt (items are submitted at once, so task ids need not follow item order). */
+const jobFor = (prompt: string) => jobs().find((job) => job.prompt === prompt) as Job;
+const requests = (route: string) => sandbox.requestsTo('useApiKling', route);
+
+/** One execution of a workflow holding the node: its run, then calls to its resume URL. */
+function execution(parameters: IDataObject, prompts: string[], options: { continueOnFail?: boolean } = {}) {
+	const credentials: ICredentialDataDecryptedObject = { apiKey: API_KEY, baseUrl: sandbox.urls.useApiKling };
+	const rawNode: INode = {
+		id: 'kling',
+		name: 'Kling',
+		type: 'n8n-nodes-text-to-video.useApiKling',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { operation: 'generate', model: 'kling-v2-5', prompt: '={{ $json.prompt }}', ...parameters } as INode['parameters'],
+		credentials: { useApiApi: { id: 'cred-1', name: 'useapi.net' } },
+		continueOnFail: options.continueOnFail,
+	};
+	const description = nodeType.description;
+	rawNode.parameters = NodeHelpers.getNodeParameters(description.properties, rawNode.parameters, true, false, rawNode, description) ?? {};
+	const nodeTypes: INodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) };
+	const workflow = new Workflow({ id: 'wf-callback', name: 'callback', nodes: [rawNode], connections: {}, active: false, nodeTypes });
+	const node = workflow.getNode('Kling') as INode;
+	const executionId = `exec-${randomUUID()}`;
+	const additionalData = {
+		executionId,
+		restApiUrl: 'http://127.0.0.1:9/rest',
+		webhookBaseUrl: 'http://127.0.0.1:9/webhook',
+		webhookWaitingBaseUrl: WAITING_BASE,
+		webhookTestBaseUrl: 'http://127.0.0.1:9/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:9/form-waiting',
+		variables: {},
+		credentialsHelper: {
+			getParentTypes: () => [],
+			isCredentialUsableByNode: () => true,
+			getDecrypted: async () => ({ ...credentials }),
+			preAuthentication: async () => undefined,
+			authenticate: async (creds: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) =>
+				applyAuthentication(workflow, node, credentialType, creds, request),
+			getCredentialsProperties: () => credentialType.properties,
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const items: INodeExecutionData[] = prompts.map((prompt) => ({ json: { prompt } }));
+	const runExecutionData: IRunExecutionData = createRunExecutionData();
+	const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [{ previousNode: 'Start' }] } };
+
+	return {
+		executionId,
+		runExecutionData,
+		executeData,
+		async run(): Promise<{ items: INodeExecutionData[]; error?: Error & { description?: string } }> {
+			const context = new ExecuteContext(workflow, node, additionalData, 'manual', runExecutionData, 0, items, { main: [items] }, executeData, []);
+			try {
+				return { items: ((await nodeType.execute!.call(context)) as INodeExecutionData[][])[0] };
+			} catch (error) {
+				return { items: [], error };
+			}
+		},
+		/** A POST to the resume URL, as n8n's waiting-webhooks handler runs it: the waiting node's input as its input. */
+		async call(body: IDataObject = {}): Promise<{ result: IWebhookResponseData; response: { status?: number; body?: unknown } }> {
+			const response: { status?: number; body?: unknown } = {};
+			const res = {
+				status(code: number) {
+					response.status = code;
+					return res;
+				},
+				json(data: unknown) {
+					response.body = data;
+					return res;
+				},
+			};
+			const webhookData = {
+				httpMethod: 'POST',
+				node: node.name,
+				path: '',
+				webhookDescription: nodeType.description.webhooks![0],
+				workflowId: workflow.id,
+				workflowExecuteAdditionalData: additionalData,
+			} as IWebhookData;
+			const resumed = { ...runExecutionData, executionData: { ...runExecutionData.executionData!, nodeExecutionStack: [executeData] } } as IRunExecutionData;
+			const data = { ...additionalData, httpRequest: { method: 'POST', body, headers: {}, query: {}, params: {} }, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
+			const context = new WebhookContext(workflow, node, data, 'manual', webhookData, [], resumed);
+			const result = await nodeType.webhook!.call(context);
+			return { result, response };
+		},
+	};
+}
+
+const CALLBACK = { options: { waitMode: 'callback', maxWait: 60 } };
+
+describe('Kling (useapi.net): Wait for Callback', () => {
+	test('submits with the resume URL, waits until Max Wait with one waiting item per job, and polls nothing', async () => {
+		const run = execution(CALLBACK, ['a fox [sandbox:seconds=30]', 'a boat [sandbox:seconds=30]']);
+		const before = Date.now();
+		const { items, error } = await run.run();
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json)).toEqual([
+			expect.objectContaining({ status: 'queued', provider: 'useApiKling', model: 'kling-v2-5' }),
+			expect.objectContaining({ status: 'queued', provider: 'useApiKling', model: 'kling-v2-5' }),
+		]);
+		const submits = requests('submit');
+		// $execution.resumeUrl: n8n 2.x appends the execution's resume token (`signature`), which its handler checks.
+		const replyUrl = `${WAITING_BASE}/${run.executionId}?signature=${run.runExecutionData.resumeToken}`;
+		expect(submits.map((s) => (s.body as IDataObject).replyUrl)).toEqual([replyUrl, replyUrl]);
+		expect(requests('poll')).toHaveLength(0);
+		// Put to wait until Max Wait.
+		const waitTill = (run.runExecutionData.waitTill as Date).getTime();
+		expect(waitTill).toBeGreaterThanOrEqual(before + 60_000);
+		expect(waitTill).toBeLessThan(Date.now() + 61_000);
+		// What it waits with: the output if Max Wait passes, and what a call reads back.
+		const waiting = run.executeData.data.main[0]!;
+		expect(waiting).toHaveLength(2);
+		expect(waiting[1]).toMatchObject({ pairedItem: { item: 1 }, json: { jobId: items[1].json.jobId, status: 'queued' } });
+		expect(waiting[1].json.error).toContain(`job ${items[1].json.jobId} did not end within Max Wait (60 s)`);
+		expect(waiting[1].json.waitForCallback).toMatchObject({ item: 1, jobId: items[1].json.jobId, maxWait: 60, context: { noWatermark: false } });
+	});
+
+	test('a call while a job runs (forged, or progress) reads the jobs and keeps waiting; the last job over resumes with the videos', async () => {
+		const prompts = ['first [sandbox:seconds=0.5]', 'second [sandbox:seconds=2]'];
+		const run = execution(CALLBACK, prompts);
+		expect((await run.run()).error).toBeUndefined();
+		const [first, second] = prompts.map(jobFor);
+		await sleep(700);
+		// A caller who knows the URL claims success with a video of its own.
+		const forged = await run.call({ status: 99, status_name: 'succeed', status_final: true, task: { id: second.taskId }, works: [{ resource: { resource: 'http://127.0.0.1:9/evil.mp4' } }] });
+		expect(forged.response).toEqual({ status: 200, body: { received: true } });
+		expect(forged.result.workflowData).toBeUndefined();
+		expect(requests('poll').map((p) => p.url).sort()).toEqual([`/useapi/v1/kling/tasks/${first.taskId}`, `/useapi/v1/kling/tasks/${second.taskId}`].sort());
+		expect(requests('download').length + sandbox.requests.filter((r) => r.url.includes('evil')).length).toBe(0);
+
+		await sleep(1500);
+		const last = await run.call({});
+		expect(last.response.status).toBe(200);
+		const output = last.result.workflowData![0];
+		expect(output).toHaveLength(2);
+		for (const [index, job] of [first, second].entries()) {
+			expect(output[index].pairedItem).toEqual({ item: index });
+			expect(output[index].json).toMatchObject({ jobId: String(job.taskId), status: 'completed', provider: 'useApiKling', model: 'kling-v2-5', fileName: `${job.taskId}.mp4` });
+			expect(output[index].json.waitForCallback).toBeUndefined();
+			expect(sha256(await binaryBytes(output[index]))).toBe(sandbox.expectedVideo(job).sha256);
+		}
+		expect(requests('submit')).toHaveLength(2);
+	});
+
+	test('a call after Max Wait reads once: an unfinished job comes out with its ID, the error and no video', async () => {
+		const run = execution({ options: { waitMode: 'callback', maxWait: 0.5 } }, ['slow [sandbox:seconds=30]']);
+		expect((await run.run()).error).toBeUndefined();
+		await sleep(700);
+		const { result } = await run.call({});
+		const [item] = result.workflowData![0];
+		const [job] = jobs();
+		expect(item.json).toMatchObject({ jobId: String(job.taskId), status: 'queued', taskStatus: 'submitted', provider: 'useApiKling' });
+		expect(item.json.error).toContain(`Get operation and Job ID ${job.taskId}`);
+		expect(item.binary).toBeUndefined();
+		expect(requests('submit')).toHaveLength(1);
+	});
+
+	test('a task that failed comes out as an item naming the job and the reason', async () => {
+		const run = execution(CALLBACK, ['bad [sandbox:fail] [sandbox:seconds=0.3]']);
+		expect((await run.run()).error).toBeUndefined();
+		await sleep(500);
+		const [item] = (await run.call({})).result.workflowData![0];
+		const [job] = jobs();
+		expect(item.json).toMatchObject({ jobId: String(job.taskId), status: 'failed', taskStatus: 'failed' });
+		expect(item.json.error).toMatch(new RegExp(`^Kling \\(useapi\\.net\\) could not make the video: Generation failed: internal error \\(task 50\\).* \\(job ${job.taskId}\\)$`));
+	});
+
+	test('a Reply URL of the user is refused before anything is paid; other items are checked first too', async () => {
+		const run = execution({ ...CALLBACK, replyUrl: 'https://example.com/hook' }, ['one', 'two']);
+		const { error } = await run.run();
+		expect(error?.message).toContain('Reply URL must be empty with Wait Mode "Wait for Callback"');
+		expect(error?.description).toContain('no credits were used');
+		expect(requests('submit')).toHaveLength(0);
+		expect(run.runExecutionData.waitTill).toBeUndefined();
+	});
+
+	test('Poll While Running (the default) is unchanged: no wait, no reply URL', async () => {
+		const run = execution({ options: { pollInterval: 0.1 } }, ['plain']);
+		const { items, error } = await run.run();
+		expect(error).toBeUndefined();
+		expect(items[0].json.status).toBe('completed');
+		expect((requests('submit')[0].body as IDataObject).replyUrl).toBeUndefined();
+		expect(run.runExecutionData.waitTill).toBeUndefined();
+	});
+});
