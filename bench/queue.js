@@ -5,7 +5,7 @@
 // Postgres, a main and workers (scripts/queue.js), against the sandbox started in this process.
 //
 //   node bench/queue.js                       every scenario: one worker, --concurrency=2, 10 executions
-//                                             of one 20 s job each (about 9 minutes on 2 cores)
+//                                             of one 20 s job each (about 8 minutes on 2 cores)
 //   node bench/queue.js --scenarios=klingHolding,klingCallback   Kling: Poll While Running vs Wait for Callback
 //   node bench/queue.js --scenarios=magicHourDurable --executions=4 --job-seconds=10 --wait-seconds=65
 //   options: --workers=<n> --concurrency=<n> --json=<file> (the figures as JSON) --keep (keep the folders)

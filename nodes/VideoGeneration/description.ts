@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { JOB_OPERATIONS, jobIdProperty, operationProperty, operationsOf, promptProperty } from '../shared/description';
+import { imageSourceProperties } from '../shared/image';
 import { optionsProperty, optionsSpecOf } from '../shared/options';
 import { ADDITIONAL_FIELDS, API_STYLES, DEFAULT_API_STYLE, DURATION_FIELD, MAX_PROMPT_LENGTH, type GatewayField } from './capabilities';
 import { gatewayProvider } from './provider';
@@ -50,36 +51,12 @@ export const videoGenerationProperties: INodeProperties[] = [
 	},
 	promptProperty(MAX_PROMPT_LENGTH),
 	{ ...fieldProperty(DURATION_FIELD), displayOptions: forJobs },
-	{
-		displayName: 'Image (Image-to-Video)',
-		name: 'imageSource',
-		type: 'options',
-		options: [
-			{ name: 'None (Text-to-Video)', value: 'none' },
-			{ name: 'From Binary Field', value: 'binary', description: "An image in the input item's binary data, sent as a base64 data URI" },
-			{ name: 'From URL', value: 'url', description: 'An image the gateway downloads itself' },
-		],
-		default: 'none',
+	// The same Image fields as the provider nodes; this gateway takes the image inline or by URL.
+	...imageSourceProperties({
 		description: 'An image for the model to animate: setting one makes the job image-to-video',
-		displayOptions: forJobs,
-	},
-	{
-		displayName: 'Image Binary Field',
-		name: 'imageBinaryProperty',
-		type: 'string',
-		default: 'data',
-		description: 'Name of the input binary field that holds the image (PNG, JPEG, WebP, ...)',
-		displayOptions: { show: { operation: JOB_OPERATIONS, imageSource: ['binary'] } },
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. https://example.com/image.jpg',
-		description: 'Public URL (or base64 data URI) of the image',
-		displayOptions: { show: { operation: JOB_OPERATIONS, imageSource: ['url'] } },
-	},
+		binary: "An image in the input item's binary data, sent as a base64 data URI",
+		url: 'Public URL (or base64 data URI) of the image; the gateway downloads it itself',
+	}),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

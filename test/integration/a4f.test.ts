@@ -2,23 +2,17 @@ import type { IDataObject } from 'n8n-workflow';
 import { A4FApi } from '../../credentials/A4FApi.credentials';
 import { A4f } from '../../nodes/A4F/A4f.node';
 import { A4F_CAPABILITIES } from '../../nodes/A4F/capabilities';
-import { binaryBytes, cleanupBinaryData, credentialTestStatus, runNode, type RunNodeResult } from '../helpers/n8n';
-import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
+import { binaryBytes, credentialTestStatus, runNode, type RunNodeResult } from '../helpers/n8n';
+import { expectNoError, useProviderSandbox } from '../helpers/provider';
+import { sha256, type SandboxJob } from '../helpers/sandbox';
 
 // A key shaped like a real one (the leak test, in conformance.test.ts, uses the same shape).
 const API_KEY = 'ddc-a4f-tEsT5ecReT0123456789';
 const JOB_MS = 400;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ apiKey: API_KEY, jobDurationMs: JOB_MS } as never);
-});
-afterAll(async () => {
-	await sandbox.close();
-	cleanupBinaryData();
-});
-beforeEach(() => sandbox.reset());
+// The shared sandbox lifecycle (started once, reset before each test, closed with the binary store).
+const a4f = useProviderSandbox('a4f', { apiKey: API_KEY, jobDurationMs: JOB_MS });
 
 const node = new A4f();
 const credentialType = new A4FApi();
@@ -30,23 +24,18 @@ function run(
 	return runNode({
 		nodeType: node,
 		credentialType,
-		credentials: { apiKey: API_KEY, baseUrl: extra.baseUrl ?? sandbox.urls.a4f },
+		credentials: { apiKey: API_KEY, baseUrl: extra.baseUrl ?? a4f.sandbox.urls.a4f },
 		parameters: { operation: 'generate', prompt: 'a red fox in the snow', ...parameters },
 		items: extra.items,
 		abortSignal: extra.abortSignal,
 	});
 }
 
-const jobs = () => [...sandbox.jobs.values()] as SandboxJob[];
-const submits = () => sandbox.requestsTo('a4f', 'submit');
+const { jobs, submits } = a4f;
 const jobOf = (prompt: string) => jobs().find((j) => (j as SandboxJob & { prompt: string }).prompt === prompt) as SandboxJob;
 
-function expectNoError(result: RunNodeResult) {
-	if (result.error) throw result.error;
-}
-
 async function expectVideoOf(item: RunNodeResult['items'][number], job: SandboxJob) {
-	expect(sha256(await binaryBytes(item))).toBe(sandbox.expectedVideo(job).sha256);
+	expect(sha256(await binaryBytes(item))).toBe(a4f.sandbox.expectedVideo(job).sha256);
 }
 
 describe('A4F: generate', () => {
@@ -67,12 +56,12 @@ describe('A4F: generate', () => {
 		});
 		expect(item.json.jobId).toMatch(UUID);
 		expect(item.json.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-		expect(item.json.fileSize).toBe(sandbox.expectedVideo(job).size);
+		expect(item.json.fileSize).toBe(a4f.sandbox.expectedVideo(job).size);
 		expect(item.json.videoUrl).toBeUndefined();
 		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${item.json.jobId}.mp4`, fileExtension: 'mp4' });
 		await expectVideoOf(item, job);
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(sandbox.requests).toHaveLength(1);
+		expect(a4f.sandbox.requests).toHaveLength(1);
 		expect(submits()[0].authorization).toBe(`Bearer ${API_KEY}`);
 		expect(submits()[0].body).toEqual({ model: 'provider-2/veo-fast', prompt: 'a red fox in the snow', quality: '720p', duration: 8, ratio: '16:9' });
 	});
@@ -93,7 +82,7 @@ describe('A4F: generate', () => {
 	});
 
 	test('a base URL with a trailing slash reaches the same route', async () => {
-		expectNoError(await run({}, { baseUrl: `${sandbox.urls.a4f}/` }));
+		expectNoError(await run({}, { baseUrl: `${a4f.sandbox.urls.a4f}/` }));
 		expect(submits()[0].url).toBe('/a4f/v1/video/generations');
 	});
 
@@ -145,7 +134,7 @@ describe('A4F: answer variants', () => {
 		expect(result.items[0].json.videoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/videos\/.+\.mp4$/);
 		expect(result.items[0].json.revisedPrompt).toBe('fox, cinematic lighting, smooth camera motion');
 		await expectVideoOf(result.items[0], job);
-		const downloads = sandbox.requestsTo('a4f', 'download');
+		const downloads = a4f.sandbox.requestsTo('a4f', 'download');
 		expect(downloads).toHaveLength(1);
 		expect(downloads[0].authorization).toBeUndefined();
 		expect(submits()).toHaveLength(1);
@@ -156,7 +145,7 @@ describe('A4F: answer variants', () => {
 		expectNoError(result);
 		expect(result.items[0].json.videoUrl).toContain('/a4f/v1/videos/serve/');
 		await expectVideoOf(result.items[0], jobs()[0]);
-		expect(sandbox.requestsTo('a4f', 'download').map((r) => r.authorization)).toEqual([`Bearer ${API_KEY}`]);
+		expect(a4f.sandbox.requestsTo('a4f', 'download').map((r) => r.authorization)).toEqual([`Bearer ${API_KEY}`]);
 	});
 
 	test.each(['wrapped', 'datauri'])('%s base64 decodes to the same bytes', async (variant) => {
@@ -171,7 +160,7 @@ describe('A4F: invalid input is refused before any request', () => {
 	const refused = async (parameters: IDataObject, pattern: RegExp) => {
 		const result = await run(parameters);
 		expect(result.error?.message).toMatch(pattern);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(a4f.sandbox.requests).toHaveLength(0);
 		return result;
 	};
 
@@ -212,7 +201,7 @@ describe('A4F: errors', () => {
 		[408, /A4F timed out before the video was made \(HTTP 408\).*faster model/],
 		[502, /A4F's video provider could not make the video \(HTTP 502\)/],
 	])('%d is explained and not retried', async (status, pattern) => {
-		sandbox.fault({ provider: 'a4f', route: 'submit', status });
+		a4f.sandbox.fault({ provider: 'a4f', route: 'submit', status });
 		const result = await run({});
 		expect(result.error?.message).toMatch(pattern);
 		expect(result.error?.httpCode).toBe(String(status));
@@ -263,8 +252,8 @@ describe('A4F: errors', () => {
 
 describe('A4F: credential', () => {
 	test('the credential test answers 200 for the key and 401 for another', async () => {
-		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: `${sandbox.urls.a4f}/` })).toBe(200);
-		expect(await credentialTestStatus(credentialType, { apiKey: 'nope', baseUrl: sandbox.urls.a4f })).toBe(401);
-		expect(sandbox.requestsTo('a4f', 'usage')).toHaveLength(2);
+		expect(await credentialTestStatus(credentialType, { apiKey: API_KEY, baseUrl: `${a4f.sandbox.urls.a4f}/` })).toBe(200);
+		expect(await credentialTestStatus(credentialType, { apiKey: 'nope', baseUrl: a4f.sandbox.urls.a4f })).toBe(401);
+		expect(a4f.sandbox.requestsTo('a4f', 'usage')).toHaveLength(2);
 	});
 });
