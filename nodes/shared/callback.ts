@@ -8,8 +8,8 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { runVideoNode } from './engine';
-import { readOptions, type EngineOptions, type OptionsSpec } from './options';
+import { accountOf, runVideoNode } from './engine';
+import { optionsSpecOf, readOptions, type EngineOptions } from './options';
 import { Transport } from './transport';
 import { isFinal, type AsyncVideoProvider, type JobInput } from './types';
 
@@ -103,27 +103,9 @@ export function waitsForCallback(ctx: IExecuteFunctions): boolean {
 
 type Provider<Input extends JobInput, Context> = AsyncVideoProvider<Input, Context>;
 
-const optionsSpec = <Input extends JobInput, Context>(provider: Provider<Input, Context>): OptionsSpec => ({
-	defaultPollInterval: provider.defaultPollInterval,
-	defaultRequestTimeout: provider.defaultRequestTimeout,
-	synchronous: false,
-	hasGet: true,
-});
-
 const timeoutMessage = (provider: { displayName: string }, jobId: string, maxWait: number) =>
 	`${provider.displayName} job ${jobId} did not end within Max Wait (${maxWait} s), so n8n resumed the workflow without its video. ` +
 	`Run this node with the Get operation and Job ID ${jobId} to pick it up without paying again.`;
-
-/** `target` with some members replaced; everything else is the target's own, bound to it. */
-function withOverrides<T extends object>(target: T, overrides: Record<string, unknown>): T {
-	return new Proxy(target, {
-		get(object, property) {
-			if (typeof property === 'string' && Object.prototype.hasOwnProperty.call(overrides, property)) return overrides[property];
-			const value = Reflect.get(object, property, object) as unknown;
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
-		},
-	});
-}
 
 const pairedIndex = (item: INodeExecutionData): number => {
 	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
@@ -165,11 +147,7 @@ export async function runWithCallback<Input extends JobInput, Context>(ctx: IExe
 			}
 		},
 	};
-	const submitCtx = withOverrides(ctx, {
-		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown, options?: IDataObject) =>
-			name === 'operation' ? 'submit' : ctx.getNodeParameter(name, itemIndex, fallback as never, options),
-	});
-	const submitted = (await runVideoNode(submitCtx, submitter))[0] ?? [];
+	const submitted = (await runVideoNode(ctx, submitter, { operation: 'submit' }))[0] ?? [];
 
 	const startedAt = Date.now();
 	const waiting: WaitingItem[] = [];
@@ -181,7 +159,7 @@ export async function runWithCallback<Input extends JobInput, Context>(ctx: IExe
 			waiting.push({ json: { ...out.json }, item });
 			continue;
 		}
-		const options = readOptions(ctx, item, optionsSpec(provider));
+		const options = readOptions(ctx, item, optionsSpecOf(provider));
 		const deadline = startedAt + options.maxWait * 1000;
 		const job: WaitingJob = {
 			item,
@@ -250,13 +228,6 @@ function readWaitingItems(ctx: IWebhookFunctions): WaitingItem[] {
 	});
 }
 
-async function apiFor<Input extends JobInput, Context>(ctx: IExecuteFunctions | IWebhookFunctions, provider: Provider<Input, Context>): Promise<{ baseUrl: string; secret: string }> {
-	const credentials = await ctx.getCredentials(provider.credentialType);
-	const credentialBaseUrl = String(credentials.baseUrl ?? '');
-	const baseUrl = provider.baseUrl ? provider.baseUrl(credentialBaseUrl, ctx.getNode()) : credentialBaseUrl.replace(/\/+$/, '');
-	return { baseUrl, secret: String(credentials.apiKey ?? '') };
-}
-
 /** A failure reading a job that will not change by asking again (the job is gone, the key refused). */
 function permanent(error: unknown): boolean {
 	const status = (error as { context?: { api?: { statusCode?: number } } })?.context?.api?.statusCode;
@@ -273,7 +244,7 @@ async function everyJobOver<Input extends JobInput, Context>(
 	waiting: WaitingItem[],
 	now: number,
 ): Promise<boolean> {
-	const { baseUrl, secret } = await apiFor(ctx, provider);
+	const { baseUrl, secret } = await accountOf(ctx, provider);
 	const status = provider.status.bind(provider);
 	const verdicts = await Promise.all(
 		waiting.map(async ({ job }) => {
@@ -305,15 +276,9 @@ async function finish<Input extends JobInput, Context>(
 	const jobs = waiting.flatMap(({ job }) => (job ? [job] : []));
 	let fetched: INodeExecutionData[] = [];
 	if (jobs.length) {
-		const getCtx = withOverrides(ctx, {
-			getInputData: () => jobs.map(() => ({ json: {} })),
-			getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) =>
-				name === 'operation' ? 'get' : name === 'jobId' ? jobs[itemIndex].jobId : name === 'options' ? { ...jobs[itemIndex].options } : fallback,
-			// An item's failure is its own output here: n8n gives a resumed node no way to stop the workflow.
-			continueOnFail: () => true,
-		}) as unknown as IExecuteFunctions;
-		const reader: Provider<Input, Context> = { ...provider, readContext: (_c: IExecuteFunctions, itemIndex: number) => jobs[itemIndex].context as Context };
-		fetched = (await runVideoNode(getCtx, reader))[0] ?? [];
+		// Get on each job; an item's failure is its own output here: n8n gives a resumed node no way to stop the workflow.
+		const given = jobs.map(({ jobId, options, context }) => ({ jobId, options: { ...options }, context }));
+		fetched = (await runVideoNode(ctx as IExecuteFunctions, provider, { jobs: given }))[0] ?? [];
 	}
 	const output: INodeExecutionData[] = [];
 	for (const { json, job, item } of waiting) {

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
 import { asNodeError, isCanceled, isCapacityRefusal, retryAfterOf, type VideoNodeError } from './errors';
 import { optionsSpecOf, readOptions, type EngineOptions } from './options';
@@ -23,11 +23,32 @@ export type Operation = 'generate' | 'submit' | 'get';
  */
 const SYNCHRONOUS_CAPACITY_WAIT_MS = 120_000;
 
+/**
+ * How another part of the package (the callback wait mode) runs the engine for the node: as another
+ * operation than the node's, or on given jobs (Get on each, with its own options and context) instead
+ * of the input items. Failures then become items, as with Continue On Fail.
+ */
+export interface RunOverride {
+	operation?: Operation;
+	jobs?: Array<{ jobId: string; options: EngineOptions; context?: unknown }>;
+}
+
 export async function runVideoNode<Input extends JobInput>(
 	ctx: IExecuteFunctions,
 	provider: VideoProvider<Input>,
+	override: RunOverride = {},
 ): Promise<INodeExecutionData[][]> {
-	return await new NodeRun(ctx, provider).run();
+	return await new NodeRun(ctx, provider, override).run();
+}
+
+/** The API root and key of the node's credential; the provider owns its Base URL rule (the credential test applies the same one). */
+export async function accountOf<Input extends JobInput, Context>(ctx: IExecuteFunctions | IWebhookFunctions, provider: VideoProvider<Input, Context>): Promise<{ baseUrl: string; secret: string }> {
+	const credentials = await ctx.getCredentials(provider.credentialType);
+	const credentialBaseUrl = String(credentials.baseUrl ?? '');
+	return {
+		baseUrl: provider.baseUrl ? provider.baseUrl(credentialBaseUrl, ctx.getNode()) : credentialBaseUrl.replace(/\/+$/, ''),
+		secret: String(credentials.apiKey ?? ''),
+	};
 }
 
 /** One execution of the node over all its items: what the items share (account, batch, pool). */
@@ -47,9 +68,10 @@ class NodeRun<Input extends JobInput> {
 	constructor(
 		readonly ctx: IExecuteFunctions,
 		readonly provider: VideoProvider<Input>,
+		private readonly override: RunOverride = {},
 	) {
-		this.items = ctx.getInputData();
-		this.operation = ctx.getNodeParameter('operation', 0) as Operation;
+		this.items = override.jobs ? override.jobs.map(() => ({ json: {} })) : ctx.getInputData();
+		this.operation = override.jobs ? 'get' : (override.operation ?? (ctx.getNodeParameter('operation', 0) as Operation));
 		this.results = new Array(this.items.length);
 		this.executionSignal = ctx.getExecutionCancelSignal?.();
 		if (this.executionSignal?.aborted) this.batch.abort();
@@ -63,13 +85,7 @@ class NodeRun<Input extends JobInput> {
 		// and 2 spend credits first.
 		const plans = this.items.map((_, itemIndex) => this.plan(itemIndex));
 
-		const credentials = await ctx.getCredentials(provider.credentialType);
-		// The provider owns its Base URL rule (the credential test applies the same one).
-		const credentialBaseUrl = String(credentials.baseUrl ?? '');
-		const account = {
-			baseUrl: provider.baseUrl ? provider.baseUrl(credentialBaseUrl, ctx.getNode()) : credentialBaseUrl.replace(/\/+$/, ''),
-			secret: String(credentials.apiKey ?? ''),
-		};
+		const account = await accountOf(ctx, provider);
 		// Concurrency 0 (the default) is automatic; a number is a fixed upper bound. The slowest item's
 		// setting wins, as items of one node run share one provider account.
 		const fixed = Math.min(...plans.map((p) => p?.options.concurrency || Number.POSITIVE_INFINITY));
@@ -103,15 +119,22 @@ class NodeRun<Input extends JobInput> {
 	}
 
 	/** Reads and validates one item; with Continue On Fail a bad item becomes an error output. */
+	/** Failures as items: with Continue On Fail, and always for given jobs (their caller reports them). */
+	continueOnFail(): boolean {
+		return !!this.override.jobs || this.ctx.continueOnFail();
+	}
+
 	private plan(itemIndex: number): ItemPlan<Input> | undefined {
 		const { ctx, provider } = this;
+		const given = this.override.jobs?.[itemIndex];
+		if (given) return { jobId: given.jobId, context: given.context, options: given.options };
 		try {
 			const options = readOptions(ctx, itemIndex, optionsSpecOf(provider));
 			const context = provider.readContext?.(ctx, itemIndex);
 			if (this.operation === 'get') return { jobId: readJobId(ctx, itemIndex), context, options };
 			return { input: provider.readInput(ctx, itemIndex), context, options };
 		} catch (error) {
-			if (!ctx.continueOnFail()) throw asNodeError(ctx.getNode(), error);
+			if (!this.continueOnFail()) throw asNodeError(ctx.getNode(), error);
 			this.results[itemIndex] = [{ json: { error: error.message }, pairedItem: { item: itemIndex } }];
 			return undefined;
 		}
@@ -163,7 +186,7 @@ class ItemRun<Input extends JobInput> {
 		} catch (error) {
 			if (node.firstError && isCanceled(error)) return; // stopped because another item failed
 			const nodeError = this.withJob(error);
-			if (this.ctx.continueOnFail() && !node.executionSignal?.aborted) {
+			if (node.continueOnFail() && !node.executionSignal?.aborted) {
 				const json: IDataObject = { error: nodeError.message };
 				if (this.jobId) json.jobId = this.jobId;
 				if (this.snapshot) json.status = this.snapshot.status;

@@ -90,8 +90,11 @@ export function applyAuthentication(
 	return out;
 }
 
+/** Where the harness's executions say their resume URLs live (`$execution.resumeUrl`). */
+export const WAITING_BASE_URL = 'http://localhost/webhook-waiting';
+
 /** The workflow, node and additional data that n8n-core's contexts are built from. */
-function harness(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters' | 'continueOnFail' | 'executionId'>) {
+export function harness(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters' | 'continueOnFail' | 'executionId'>) {
 	const { nodeType } = options;
 	const description = nodeType.description;
 	const nodeTypes: INodeTypes = {
@@ -125,7 +128,7 @@ function harness(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | '
 		executionId: options.executionId ?? `exec-${randomUUID()}`,
 		restApiUrl: 'http://localhost/rest',
 		webhookBaseUrl: 'http://localhost/webhook',
-		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+		webhookWaitingBaseUrl: WAITING_BASE_URL,
 		webhookTestBaseUrl: 'http://localhost/webhook-test',
 		formWaitingBaseUrl: 'http://localhost/form-waiting',
 		variables: {},

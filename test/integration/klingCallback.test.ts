@@ -5,19 +5,12 @@
  * execution saved as waiting, resumed by the call or by Max Wait. Here, quickly, the node's side:
  * what it submits, what it waits with, and what each call makes of the wait.
  */
-import { randomUUID } from 'crypto';
 import { ExecuteContext, WebhookContext } from 'n8n-core';
 import {
-	NodeHelpers,
-	Workflow,
 	createRunExecutionData,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteData,
-	type IHttpRequestOptions,
-	type INode,
 	type INodeExecutionData,
-	type INodeTypes,
 	type IRunExecutionData,
 	type IWebhookData,
 	type IWebhookResponseData,
@@ -25,11 +18,10 @@ import {
 } from 'n8n-workflow';
 import { UseApiApi } from '../../credentials/UseApiApi.credentials';
 import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
-import { applyAuthentication, binaryBytes, cleanupBinaryData, initBinaryData } from '../helpers/n8n';
+import { binaryBytes, cleanupBinaryData, harness, initBinaryData, WAITING_BASE_URL } from '../helpers/n8n';
 import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
 
 const API_KEY = 'user:4242-kL1nGs3cReTt0k3n';
-const WAITING_BASE = 'http://127.0.0.1:9/webhook-waiting';
 const nodeType = new UseApiKling();
 const credentialType = new UseApiApi();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,41 +45,15 @@ const requests = (route: string) => sandbox.requestsTo('useApiKling', route);
 
 /** One execution of a workflow holding the node: its run, then calls to its resume URL. */
 function execution(parameters: IDataObject, prompts: string[], options: { continueOnFail?: boolean } = {}) {
-	const credentials: ICredentialDataDecryptedObject = { apiKey: API_KEY, baseUrl: sandbox.urls.useApiKling };
-	const rawNode: INode = {
-		id: 'kling',
-		name: 'Kling',
-		type: 'n8n-nodes-text-to-video.useApiKling',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { operation: 'generate', model: 'kling-v2-5', prompt: '={{ $json.prompt }}', ...parameters } as INode['parameters'],
-		credentials: { useApiApi: { id: 'cred-1', name: 'useapi.net' } },
+	// The same workflow, node and additional data as every integration test (test/helpers/n8n.ts).
+	const { workflow, node, additionalData } = harness({
+		nodeType,
+		credentialType,
+		credentials: { apiKey: API_KEY, baseUrl: sandbox.urls.useApiKling },
+		parameters: { operation: 'generate', model: 'kling-v2-5', prompt: '={{ $json.prompt }}', ...parameters },
 		continueOnFail: options.continueOnFail,
-	};
-	const description = nodeType.description;
-	rawNode.parameters = NodeHelpers.getNodeParameters(description.properties, rawNode.parameters, true, false, rawNode, description) ?? {};
-	const nodeTypes: INodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) };
-	const workflow = new Workflow({ id: 'wf-callback', name: 'callback', nodes: [rawNode], connections: {}, active: false, nodeTypes });
-	const node = workflow.getNode('Kling') as INode;
-	const executionId = `exec-${randomUUID()}`;
-	const additionalData = {
-		executionId,
-		restApiUrl: 'http://127.0.0.1:9/rest',
-		webhookBaseUrl: 'http://127.0.0.1:9/webhook',
-		webhookWaitingBaseUrl: WAITING_BASE,
-		webhookTestBaseUrl: 'http://127.0.0.1:9/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1:9/form-waiting',
-		variables: {},
-		credentialsHelper: {
-			getParentTypes: () => [],
-			isCredentialUsableByNode: () => true,
-			getDecrypted: async () => ({ ...credentials }),
-			preAuthentication: async () => undefined,
-			authenticate: async (creds: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) =>
-				applyAuthentication(workflow, node, credentialType, creds, request),
-			getCredentialsProperties: () => credentialType.properties,
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	});
+	const executionId = String(additionalData.executionId);
 	const items: INodeExecutionData[] = prompts.map((prompt) => ({ json: { prompt } }));
 	const runExecutionData: IRunExecutionData = createRunExecutionData();
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [{ previousNode: 'Start' }] } };
@@ -148,7 +114,7 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		]);
 		const submits = requests('submit');
 		// $execution.resumeUrl: n8n 2.x appends the execution's resume token (`signature`), which its handler checks.
-		const replyUrl = `${WAITING_BASE}/${run.executionId}?signature=${run.runExecutionData.resumeToken}`;
+		const replyUrl = `${WAITING_BASE_URL}/${run.executionId}?signature=${run.runExecutionData.resumeToken}`;
 		expect(submits.map((s) => (s.body as IDataObject).replyUrl)).toEqual([replyUrl, replyUrl]);
 		expect(requests('poll')).toHaveLength(0);
 		// Put to wait until Max Wait.
