@@ -3,8 +3,10 @@
 /**
  * `npm run demo`: headless. Runs the example workflow examples/magic-hour-text-to-video.json in real
  * n8n (2.x by default) with this package loaded, against the sandbox, or against the real Magic Hour
- * API when MAGIC_HOUR_API_KEY is set (that spends credits). Writes the video to ./output/ and prints
- * where it went.
+ * API when MAGIC_HOUR_API_KEY is set (that spends credits). The example ends with the video as the
+ * node's binary output; the demo adds the storage step a user would add on a stock n8n: Read/Write
+ * Files writing into `~/.n8n-files` (the only folder n8n 2.x allows by default; HOME is the demo's
+ * throwaway folder), then copies the video to ./output/ and prints where it went.
  *
  * Options: --prompt "<text>", --n8n=<version>, --no-build.
  */
@@ -71,17 +73,31 @@ async function main() {
 	const credentials = runtime.credentialsFor({ urls: sandbox?.urls, apiKey: SANDBOX_API_KEY, real });
 	const target = real ? `the real ${PROVIDER.label} API (${KEY_ENV} is set: this spends credits)` : `the local sandbox (set ${KEY_ENV} for real videos)`;
 
-	// A throwaway n8n user folder; n8n runs in the repository root so `output/...` lands in ./output.
+	// A throwaway n8n user folder that is also n8n's HOME, so `~/.n8n-files` is inside it.
 	const userFolder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-demo-')));
-	const filesDir = path.join(runtime.ROOT, 'output');
-	fs.mkdirSync(filesDir, { recursive: true });
+	fs.mkdirSync(path.join(userFolder, runtime.N8N_FILES));
+	const outputDir = path.join(runtime.ROOT, 'output');
+	fs.mkdirSync(outputDir, { recursive: true });
+	// The storage step, after the node that holds the video (the example's last node).
+	const resultNode = workflow.nodes.find((node) => node.type.startsWith('n8n-nodes-text-to-video.'));
+	const saveNode = {
+		id: 'demo-save',
+		name: 'Save video',
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		position: [resultNode.position[0] + 240, resultNode.position[1]],
+		// Relative to n8n's working directory, which is its HOME here (as in n8n's Docker image).
+		parameters: { operation: 'write', fileName: `=${runtime.N8N_FILES}/magic-hour-{{ $json.fileName }}`, dataPropertyName: 'data', options: {} },
+	};
+	workflow.nodes.push(saveNode);
+	workflow.connections[resultNode.name] = { main: [[{ node: saveNode.name, type: 'main', index: 0 }]] };
 	try {
 		runtime.installPackageInto(userFolder);
-		const env = runtime.n8nEnv({ install, userFolder, filesDir, brokerPort: await runtime.freePort(), });
+		const env = runtime.n8nEnv({ install, userFolder, brokerPort: await runtime.freePort() });
 		say(`n8n ${args.version} on Node ${NODE_VERSION}; video from ${target}`);
 		say(`prompt: "${promptField?.value ?? '(from the workflow)'}"`);
-		await runtime.importIntoN8n(install, 'credentials', credentials, { env, cwd: runtime.ROOT });
-		await runtime.importIntoN8n(install, 'workflow', [runtime.withCredentials(workflow, credentials)], { env, cwd: runtime.ROOT });
+		await runtime.importIntoN8n(install, 'credentials', credentials, { env, cwd: userFolder });
+		await runtime.importIntoN8n(install, 'workflow', [runtime.withCredentials(workflow, credentials)], { env, cwd: userFolder });
 
 		say(`running workflow "${workflow.name}"`);
 		const startedAt = Date.now();
@@ -94,7 +110,7 @@ async function main() {
 		}, 2000);
 		let result;
 		try {
-			result = await runtime.runN8n(install, ['execute', `--id=${workflow.id}`, '--rawOutput'], { env, cwd: runtime.ROOT, timeoutMs: 30 * 60 * 1000 });
+			result = await runtime.runN8n(install, ['execute', `--id=${workflow.id}`, '--rawOutput'], { env, cwd: userFolder, timeoutMs: 30 * 60 * 1000 });
 		} finally {
 			clearInterval(ticker);
 		}
@@ -107,11 +123,11 @@ async function main() {
 					: `n8n exited ${result.code ?? result.signal} without a run:\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
 			);
 		}
-		const writer = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.readWriteFile');
-		const items = run.data.resultData.runData[writer.name]?.[0]?.data?.main?.[0] ?? [];
+		const items = run.data.resultData.runData[saveNode.name]?.[0]?.data?.main?.[0] ?? [];
 		say(`done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 		for (const item of items) {
-			const file = path.resolve(runtime.ROOT, item.json.fileName);
+			const file = path.join(outputDir, path.basename(item.json.fileName));
+			fs.copyFileSync(path.resolve(userFolder, item.json.fileName), file);
 			const facts = [`job ${item.json.jobId}`, item.json.model && `model ${item.json.model}`, item.json.credits !== undefined && `${item.json.credits} credits`]
 				.filter(Boolean)
 				.join(', ');

@@ -61,45 +61,68 @@ function freePort() {
 	});
 }
 
+/** The folder n8n 2.x lets Read/Write Files use by default (N8N_RESTRICT_FILE_ACCESS_TO=~/.n8n-files), under HOME. */
+const N8N_FILES = '.n8n-files';
+
 /**
- * The environment an n8n process runs in: state in `userFolder` (SQLite included), nothing phoned
- * home, binary data on disk rather than in memory (videos can be hundreds of MB), and the Read/Write
- * Files node allowed into `filesDir` only. No N8N_* / DB_* variable leaks in from the caller's shell.
+ * The environment an n8n process runs in: n8n's own defaults, as `npx n8n` and the Docker image start
+ * it, plus only settings that relocate state or keep processes apart. No N8N_* / DB_* variable leaks in
+ * from the caller's shell. Read/Write Files is NOT widened (n8n 2.x: `~/.n8n-files` only; 1.x: anywhere
+ * but n8n's own folder), nodes cannot read `$env` on 2.x, task runners run as n8n starts them, binary
+ * data uses the version's default mode (1.x: memory; 2.x: filesystem) unless `binaryDataMode` is given.
+ *
+ * `home`: HOME for n8n (default: `userFolder`), so `~/.n8n-files` and `~/.cache/n8n` are the instance's
+ * own folders, never the caller's. That relocates the folder n8n 2.x allows, it does not widen it: a
+ * workflow that writes outside `<home>/.n8n-files` fails here as it fails for a user.
  */
-function n8nEnv({ install, userFolder, filesDir, brokerPort, extra = {} }) {
+function n8nEnv({ install, userFolder, home = userFolder, brokerPort, binaryDataMode, extra = {} }) {
 	const inherited = {};
-	for (const key of ['HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TERM']) {
+	for (const key of ['USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TERM']) {
 		if (process.env[key] !== undefined) inherited[key] = process.env[key];
 	}
 	return {
 		...inherited,
+		// Where ~ is for n8n (see above): relocates, never widens.
+		HOME: home,
+		// Node 24 of the cache first: n8n 2.x needs Node >= 22 and the machine's node may be older.
 		PATH: `${path.dirname(install.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
+		// What the Docker image sets; `npx n8n` users get the same behaviour from n8n's production build.
 		NODE_ENV: 'production',
+		// The instance's state (SQLite database, config, installed community packages) in its own folder;
+		// n8n's default is HOME, which is the same folder here. Relocates state only.
 		N8N_USER_FOLDER: userFolder,
+		// One fixed key, so `n8n import:credentials` and `n8n start` (separate processes) decrypt the same
+		// credentials even if one starts before the other wrote ~/.n8n/config. n8n generates one otherwise;
+		// a key changes no behaviour of a node.
 		N8N_ENCRYPTION_KEY: 'n8n-nodes-text-to-video-local',
+		// n8n's default database, spelled out so a DB_TYPE in the caller's shell cannot switch it.
 		DB_TYPE: 'sqlite',
-		// Nothing leaves the machine.
+		// Nothing leaves the machine (telemetry, version checks, templates, license renewals). These
+		// switch off calls to n8n's servers; no node or workflow behaves differently.
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		// Stricter than the 1.x default (2.x's default): the config file must be private. Cannot hide a failure.
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
-		// Community packages on, loaded from the user folder; never reinstalled from the registry.
+		// Community packages load from the user folder (n8n's default: enabled) and are never reinstalled
+		// from the registry (n8n's default: false). Both are n8n's defaults, spelled out against the shell.
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
-		// Binary data as files (1.x defaults to memory); the Read/Write Files node may write to filesDir
-		// only (2.x restricts it to ~/.n8n-files by default).
-		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-		N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
-		N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'true',
-		// Each process its own task-broker port (Code node runner), so runs never collide.
+		// Each process its own task-broker port (Code node runner; n8n's default 5679), so parallel n8n
+		// processes on one machine never collide. The runner itself runs as n8n's default starts it.
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		// Logging only.
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
+		// The sandbox is on 127.0.0.1: a proxy in the caller's shell must not intercept it.
 		NO_PROXY: '127.0.0.1,localhost',
+		// Only when asked (suites that measure memory with 100 MB+ videos): files instead of 1.x's in-memory
+		// default. 2.x's default is already `filesystem`. The examples suite never sets it.
+		...(binaryDataMode ? { N8N_DEFAULT_BINARY_DATA_MODE: binaryDataMode } : {}),
 		...extra,
 	};
 }
@@ -227,7 +250,9 @@ async function waitForReady(baseUrl, child, limitMs = 5 * 60 * 1000) {
 async function startN8nServer(install, { env, cwd, port, stdio = 'pipe', readyTimeoutMs, nodeArgs = [] } = {}) {
 	const baseUrl = `http://127.0.0.1:${port}`;
 	// Webhook (and Wait-node resume) URLs on 127.0.0.1: "localhost" can resolve to ::1, where n8n is not.
-	// 1.x reads WEBHOOK_URL; 2.x reads N8N_WEBHOOK_URL and warns about the old name.
+	// 1.x reads WEBHOOK_URL; 2.x reads N8N_WEBHOOK_URL and warns about the old name. It is the setting the
+	// README tells users to make for callbacks (Kling's Reply URL); it only says where n8n is reachable.
+	// N8N_PORT: a free port (parallel runs); N8N_LISTEN_ADDRESS: loopback only. Neither changes a node.
 	const webhookVariable = Number(String(install.version).split('.')[0]) >= 2 ? 'N8N_WEBHOOK_URL' : 'WEBHOOK_URL';
 	const child = spawn(install.nodeBin, [...nodeArgs, install.n8nBin, 'start'], {
 		env: { [webhookVariable]: `${baseUrl}/`, ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
@@ -302,7 +327,14 @@ async function login(baseUrl, owner = OWNER) {
 		if (!res.ok) throw new Error(`${method} /rest${route}: HTTP ${res.status} ${text.slice(0, 2000)}`);
 		return text ? JSON.parse(text).data : undefined;
 	};
-	return { cookie, request };
+	/** GET /rest<route> as bytes (e.g. the editor's binary-data download); throws on an HTTP error. */
+	const download = async (route) => {
+		const res = await fetch(`${baseUrl}/rest${route}`, { headers: { cookie, 'browser-id': BROWSER_ID } });
+		const bytes = Buffer.from(await res.arrayBuffer());
+		if (!res.ok) throw new Error(`GET /rest${route}: HTTP ${res.status} ${bytes.toString('utf8').slice(0, 2000)}`);
+		return { bytes, contentType: res.headers.get('content-type') ?? '' };
+	};
+	return { cookie, request, download };
 }
 
 /**
@@ -481,6 +513,7 @@ module.exports = {
 	installPackageInto,
 	freePort,
 	n8nEnv,
+	N8N_FILES,
 	runN8n,
 	killGroup,
 	parseRunOutput,

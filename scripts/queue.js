@@ -258,7 +258,7 @@ async function startPostgres({ postgresBin, version, dir }) {
 
 /**
  * The environment of one n8n process of the stack: scripts/n8n-runtime.js's n8nEnv (nothing phoned
- * home, community packages from the user folder, Write File limited to `filesDir`) plus queue mode.
+ * home, community packages from the user folder, n8n's own file-access defaults) plus queue mode.
  */
 async function queueN8nEnv({ install, userFolder, filesDir, redis, postgres, extra = {} }) {
 	const env = runtime.n8nEnv({
@@ -288,7 +288,8 @@ async function queueN8nEnv({ install, userFolder, filesDir, redis, postgres, ext
 /** A user folder for one n8n process, with our package installed as n8n installs a community package. */
 function n8nFolder(root, name, packageDir) {
 	const userFolder = path.join(root, name);
-	const filesDir = path.join(userFolder, 'output');
+	// ~/.n8n-files (HOME is the user folder): the folder stock n8n 2.x lets Read/Write Files use.
+	const filesDir = path.join(userFolder, runtime.N8N_FILES);
 	fs.mkdirSync(filesDir, { recursive: true });
 	runtime.installPackageInto(userFolder, packageDir);
 	return { userFolder, filesDir };
@@ -376,8 +377,9 @@ async function waitForWebhook(baseUrl, webhookPath, method, limitMs = 60_000) {
  *   workflows          workflows to import (each with its `id`)
  *   activate           ids of imported workflows to activate (publish) once main is up
  *   cwd, filesDir      one working folder and Write File folder for every n8n process (a shared volume);
- *                      by default each process has its own, `<its user folder>/output`, so a file
- *                      written as `output/<name>` shows which worker wrote it
+ *                      by default each process has its own HOME = user folder and works in it, so a
+ *                      file written as `.n8n-files/<name>` lands in `<its user folder>/.n8n-files` (the
+ *                      folder stock n8n 2.x allows) and shows which worker wrote it
  *   root               the stack's folder (default: a new temporary one); removed by stop() unless `keep`
  *   packageDir         the built package to install (default: this repository)
  *   onLine(process, line)  each line of output of every process ('main', 'worker-1', 'redis', ...)

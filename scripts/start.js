@@ -16,6 +16,7 @@
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { ensureN8n, cacheRoot, DEFAULT_N8N_VERSION, NODE_VERSION } = require('./n8n');
 const runtime = require('./n8n-runtime');
@@ -66,16 +67,18 @@ async function main() {
 	const userFolder = path.join(cacheRoot(), `start-n8n-${args.version}`);
 	if (args.fresh) fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
-	const filesDir = path.join(runtime.ROOT, 'output');
-	fs.mkdirSync(filesDir, { recursive: true });
 	runtime.installPackageInto(userFolder);
 
 	const baseUrl = `http://localhost:${args.port}`;
+	// n8n's defaults (scripts/n8n-runtime.js n8nEnv), with your own HOME as `npx n8n` has it: on n8n 2.x
+	// Read/Write Files may use ~/.n8n-files only. The examples write nothing to disk.
 	const env = runtime.n8nEnv({
 		install,
 		userFolder,
-		filesDir,
+		home: os.homedir(),
 		brokerPort: await runtime.freePort(),
+		// Conveniences for the editor on http://localhost (no TLS): URLs n8n prints and links, and a
+		// session cookie the browser keeps over plain HTTP. They change no node's behaviour.
 		extra: {
 			N8N_HOST: 'localhost',
 			N8N_PROTOCOL: 'http',
@@ -86,7 +89,6 @@ async function main() {
 	const credentials = runtime.credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY, real: true });
 	const examples = runtime.exampleWorkflows();
 	say(`importing ${credentials.length} credential(s) and ${examples.length} example workflow(s) into n8n ${args.version}`);
-	// n8n runs in the repository root, so the examples' relative `output/...` paths land in ./output.
 	await runtime.importIntoN8n(install, 'credentials', credentials, { env, cwd: runtime.ROOT });
 	const workflows = examples.map((e) => runtime.withCredentials(e.workflow, credentials));
 	if (workflows.length) await runtime.importIntoN8n(install, 'workflow', workflows, { env, cwd: runtime.ROOT });
@@ -126,7 +128,8 @@ async function main() {
 			`  Nodes: ${PROVIDERS.map((p) => p.label).join(', ')} (search "video" in the nodes panel)`,
 			`  Credentials: ${credentials.map((c) => c.name).join(', ')}`,
 			`  Example workflows: ${examples.map((e) => e.workflow.name).join(' · ')}`,
-			`  Videos written by the examples go to ${filesDir}`,
+			`  Videos: in the output panel of each example's last node (View / Download); nothing is written to disk`,
+			`  Read/Write Files on n8n 2.x: only inside ${path.join(os.homedir(), '.n8n-files')} (create it first)`,
 			`  Sandbox API key: ${SANDBOX_API_KEY}   (prompts can say [sandbox:fail], [sandbox:seconds=20], [sandbox:size=300MB])`,
 			'  Ctrl-C stops n8n and the sandbox.',
 			line,
@@ -148,7 +151,6 @@ async function startQueueMode(args, install, sandbox, apiKey) {
 	const baseUrl = `http://localhost:${args.port}`;
 	const credentials = runtime.credentialsFor({ urls: sandbox.urls, apiKey, real: true });
 	const examples = runtime.exampleWorkflows();
-	const filesDir = path.join(runtime.ROOT, 'output');
 	const tag = { main: '\x1b[35m[main]\x1b[0m' };
 	const stack = (running.queue = await startQueueStack({
 		install,
@@ -157,9 +159,6 @@ async function startQueueMode(args, install, sandbox, apiKey) {
 		port: args.port,
 		credentials,
 		workflows: examples.map((e) => runtime.withCredentials(e.workflow, credentials)),
-		// Every worker writes where `npm start` does: the examples' `output/...` land in ./output.
-		cwd: runtime.ROOT,
-		filesDir,
 		env: { N8N_HOST: 'localhost', N8N_PROTOCOL: 'http', N8N_EDITOR_BASE_URL: `${baseUrl}/`, N8N_SECURE_COOKIE: 'false' },
 		log: say,
 		onLine: (name, line) => line.trim() && process.stdout.write(`${tag[name] ?? `\x1b[33m[${name}]\x1b[0m`} ${line}\n`),
@@ -198,7 +197,7 @@ async function startQueueMode(args, install, sandbox, apiKey) {
 			`  Data       ${stack.root} (main/, worker-N/, redis/, postgres/data): removed on Ctrl-C`,
 			`  Every execution runs on a worker (editor runs too); binary data in Postgres (n8n's queue-mode default)`,
 			`  Credentials: ${credentials.map((c) => c.name).join(', ')}`,
-			`  Example workflows: ${examples.length}; videos written by the examples go to ${filesDir}`,
+			`  Example workflows: ${examples.length}; each video is in the output panel of the example's last node (binary data in Postgres)`,
 			`  Sandbox API key: ${apiKey}   (prompts can say [sandbox:seconds=20], [sandbox:fail])`,
 			'  Ctrl-C stops every process above and the sandbox.',
 			line,

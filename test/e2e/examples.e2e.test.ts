@@ -1,35 +1,43 @@
 /**
- * Every workflow in examples/ runs in real n8n (each pinned version), as a user runs it from the
- * editor: `n8n start`, signed in, "Execute workflow" (a manual execution on the server, so Wait nodes
- * can be resumed by the provider's webhook calls). Credentials are the sandbox ones, whatever ids the
- * example was saved with. Each video an example writes with Read/Write Files must be the bytes the
- * sandbox served.
+ * Every workflow in examples/, imported unchanged (credentials aside) into a STOCK n8n of each pinned
+ * version, run as a user runs it from the editor: `n8n start` with n8n's own defaults (N8nInstance
+ * `stock: true`: no widened file access, the version's default binary-data mode, HOME and user folder
+ * relocated to a throwaway folder only), signed in, "Execute workflow". The only change to an example
+ * is its credential pointed at the sandbox, as a user enters an API key.
+ *
+ * Per example the sandbox counts the paid submits (jobs it created). An example fails when:
+ * - it errors after paying (named as such: "paid N submit(s), then failed at <node>"), or before;
+ * - a paid video does not land where its sticky note says: in the output of a last node of the
+ *   workflow, as binary `data` (MP4), with the bytes the provider served, downloadable as the editor's
+ *   *Download* button gets it (n8n's binary-data endpoint, or the item itself in 1.x's memory mode).
+ * The closing summary prints passed/paid per example for each version.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { startSandbox, SANDBOX_API_KEY, type Sandbox, type SandboxJob } from '../helpers/sandbox';
-import {
-	credentialsFor,
-	describeEachN8n,
-	exampleWorkflows,
-	N8nInstance,
-	sha256File,
-	withCredentials,
-	withShortWaits,
-	type Item,
-	type N8nServer,
-} from './harness';
+import { startSandbox, SANDBOX_API_KEY, sha256, type Sandbox, type SandboxJob } from '../helpers/sandbox';
+import { credentialsFor, describeEachN8n, exampleWorkflows, N8nInstance, withCredentials, withShortWaits, type Item, type N8nServer, type WorkflowSpec } from './harness';
 
 const examples = exampleWorkflows();
 
-describeEachN8n('Example workflows in real n8n', (version, install) => {
+/** Nodes with no outgoing connection, where a workflow's result stays: not notes, not Stop and Error. */
+function lastNodes(workflow: WorkflowSpec): string[] {
+	const feeding = new Set(
+		Object.entries(workflow.connections)
+			.filter(([, outputs]) => (outputs.main ?? []).some((targets: unknown[] | null) => (targets ?? []).length > 0))
+			.map(([name]) => name),
+	);
+	return workflow.nodes
+		.filter((node) => !node.disabled && !feeding.has(node.name) && !['n8n-nodes-base.stickyNote', 'n8n-nodes-base.stopAndError'].includes(node.type))
+		.map((node) => node.name);
+}
+
+describeEachN8n('Example workflows in a stock n8n', (version, install) => {
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
 	let server: N8nServer;
+	const summary: Array<{ file: string; paid: number; passed: boolean; note: string }> = [];
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ jobDurationMs: 1000 });
-		n8n = await N8nInstance.create(install);
+		n8n = await N8nInstance.create(install, { stock: true });
 		const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
 		await n8n.importCredentials(credentials);
 		// The durable recipes (*-durable-submit-wait-get.json) wait minutes between status checks: here
@@ -40,6 +48,13 @@ describeEachN8n('Example workflows in real n8n', (version, install) => {
 	}, 5 * 60_000);
 
 	afterAll(async () => {
+		const passed = summary.filter((s) => s.passed).length;
+		console.log(
+			[
+				`examples on stock n8n ${version}: ${passed} of ${summary.length} passed; ${summary.reduce((n, s) => n + s.paid, 0)} paid submits`,
+				...summary.map((s) => `  ${s.passed ? 'pass' : 'FAIL'}  ${s.file}: ${s.paid} paid${s.note ? `; ${s.note}` : ''}`),
+			].join('\n'),
+		);
 		await server?.stop();
 		await sandbox?.close();
 		n8n?.dispose();
@@ -52,45 +67,53 @@ describeEachN8n('Example workflows in real n8n', (version, install) => {
 		return;
 	}
 
-	async function expectServedVideo(item: Item, file: string) {
-		const jobs = [...sandbox.jobs.values()] as Array<SandboxJob & { provider: string }>;
-		const sha256 = await sha256File(file);
-		// A4F's API gives no job id (the node makes one): its job is the one of its provider that served these bytes.
-		const job =
+	/** The sandbox job that served `bytes` for `item`: by job id, or for A4F (no job id in its API) by the bytes. */
+	function jobOf(item: Item, digest: string, jobs: Array<SandboxJob & { provider: string }>) {
+		return (
 			jobs.find((j) => j.id === item.json.jobId) ??
-			(item.json.provider === 'a4f' ? jobs.find((j) => j.provider === 'a4f' && sandbox.expectedVideo(j).sha256 === sha256) : undefined);
-		if (!job) throw new Error(`the sandbox has no job ${item.json.jobId}`);
-		const expected = sandbox.expectedVideo(job);
-		expect(fs.statSync(file).size).toBe(expected.size);
-		expect(sha256).toBe(expected.sha256);
+			(item.json.provider === 'a4f' ? jobs.find((j) => j.provider === 'a4f' && sandbox.expectedVideo(j).sha256 === digest) : undefined)
+		);
 	}
 
-	test.each(examples.map((e) => [e.file, e.workflow] as const))('%s', async (_file, workflow) => {
+	test.each(examples.map((e) => [e.file, e.workflow] as const))('%s', async (file, workflow) => {
+		const entry = { file, paid: 0, passed: false, note: '' };
+		summary.push(entry);
+		const before = new Set(sandbox.jobs.keys());
 		const result = await server.run(workflow.id);
-		if (result.status !== 'success') throw new Error(`example failed on n8n ${version}: ${result.describe()}`);
-		const writers = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.readWriteFile' && !node.disabled);
-		if (writers.length) {
-			for (const writer of writers) {
-				// Every run of the writer: a recipe that loops (Submit → Wait → Get) writes each video when its job is done.
-				const runs = result.run?.data.resultData.runData[writer.name] ?? [];
-				const written = runs.flatMap((_, runIndex) => result.items(writer.name, 0, runIndex));
-				expect(written.length).toBeGreaterThan(0);
-				for (const item of written) {
-					expect(item.json.status).toBe('completed');
-					const file = path.resolve(n8n.userFolder, item.json.fileName);
-					expect(file.startsWith(n8n.filesDir + path.sep)).toBe(true);
-					await expectServedVideo(item, file);
-				}
-			}
-		} else {
-			// No file written: the last node must hold the finished video as binary data.
-			const last = result.run!.data.resultData.lastNodeExecuted!;
-			const items = result.items(last);
-			expect(items.length).toBeGreaterThan(0);
-			for (const item of items) {
-				expect(item.json.status).toBe('completed');
-				expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/\.mp4$/) });
-			}
+		const paid = [...sandbox.jobs.entries()].filter(([key]) => !before.has(key)).map(([, job]) => job) as Array<SandboxJob & { provider: string }>;
+		entry.paid = paid.length;
+		if (result.status !== 'success') {
+			const failedAt = result.error?.node?.name ?? result.run?.data.resultData.lastNodeExecuted ?? '?';
+			entry.note = `failed at "${failedAt}": ${result.error?.message ?? result.status}`;
+			throw new Error(
+				paid.length > 0
+					? `example paid ${paid.length} submit(s), then failed at "${failedAt}" on stock n8n ${version}: ${result.describe()}`
+					: `example failed on stock n8n ${version} before paying: ${result.describe()}`,
+			);
 		}
+		expect(paid.length).toBeGreaterThan(0);
+
+		// Every paid video is in a last node's output, with the bytes the provider served.
+		const ends = lastNodes(workflow);
+		const delivered: Item[] = ends.flatMap((name) => (result.run?.data.resultData.runData[name] ?? []).flatMap((_, runIndex) => result.items(name, 0, runIndex)));
+		const videos = delivered.filter((item) => item.binary?.data);
+		if (videos.length === 0) entry.note = `no video in the output of ${ends.join(', ')}`;
+		expect(videos.length).toBe(paid.length);
+		const served = new Set<string>();
+		for (const item of videos) {
+			expect(item.json.status).toBe('completed');
+			expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/\.mp4$/) });
+			const bytes = await server.binaryBytes(item.binary!.data);
+			const digest = sha256(bytes);
+			const job = jobOf(item, digest, paid);
+			if (!job) throw new Error(`${file}: a video for job ${item.json.jobId} that this run did not pay for`);
+			const expected = sandbox.expectedVideo(job);
+			expect(bytes.length).toBe(expected.size);
+			expect(digest).toBe(expected.sha256);
+			served.add(`${job.provider}:${job.id}`);
+		}
+		// No paid job without its video.
+		expect(served.size).toBe(paid.length);
+		entry.passed = true;
 	}, 5 * 60_000);
 });

@@ -29,7 +29,8 @@ const runtime = require('../../scripts/n8n-runtime.js') as {
 	assertBuilt(packageDir?: string): void;
 	installPackageInto(userFolder: string, packageDir?: string): string;
 	freePort(): Promise<number>;
-	n8nEnv(options: { install: N8nInstall; userFolder: string; filesDir: string; brokerPort: number; extra?: Record<string, string> }): Record<string, string>;
+	n8nEnv(options: { install: N8nInstall; userFolder: string; home?: string; brokerPort: number; binaryDataMode?: string; extra?: Record<string, string> }): Record<string, string>;
+	N8N_FILES: string;
 	runN8n(install: N8nInstall, args: string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number; onLine?: (line: string, stream: string) => void }): Promise<CliResult>;
 	parseRunOutput(stdout: string): RunData | undefined;
 	importIntoN8n(install: N8nInstall, kind: 'credentials' | 'workflow', content: unknown, options: { env: Record<string, string>; cwd?: string }): Promise<void>;
@@ -40,7 +41,7 @@ const runtime = require('../../scripts/n8n-runtime.js') as {
 		options: { env: Record<string, string>; cwd?: string; port: number },
 	): Promise<{ baseUrl: string; settings: unknown; output(): string; stop(): Promise<void>; kill(): Promise<KillResult> }>;
 	setupOwner(baseUrl: string, settings: unknown): Promise<'created' | 'existing'>;
-	login(baseUrl: string): Promise<{ request(method: string, route: string, body?: unknown): Promise<any> }>;
+	login(baseUrl: string): Promise<RestClient>;
 	runOnServer(
 		install: N8nInstall,
 		client: { request(method: string, route: string, body?: unknown): Promise<any> },
@@ -59,7 +60,13 @@ const runtime = require('../../scripts/n8n-runtime.js') as {
 	): Promise<StoredExecution>;
 };
 
-export const { ROOT, assertBuilt, installPackageInto, freePort, n8nEnv, parseRunOutput, credentialsFor, exampleWorkflows, withCredentials } = runtime;
+export const { ROOT, assertBuilt, installPackageInto, freePort, n8nEnv, parseRunOutput, credentialsFor, exampleWorkflows, withCredentials, N8N_FILES } = runtime;
+
+/** A signed-in REST client (n8n-runtime's login). */
+export interface RestClient {
+	request(method: string, route: string, body?: unknown): Promise<any>;
+	download(route: string): Promise<{ bytes: Buffer; contentType: string }>;
+}
 
 export interface N8nInstall {
 	nodeBin: string;
@@ -238,13 +245,16 @@ export interface WorkflowSpec {
 let counter = 0;
 
 /**
- * One n8n "instance": a throwaway user folder (SQLite database included) with our package installed in
- * it. n8n processes run with the user folder as working directory, and may write files only into
- * `<userFolder>/output`, so the example workflows' relative `output/...` paths land in `filesDir`.
+ * One n8n "instance": a throwaway folder that is both its HOME and its user folder (SQLite database
+ * included), with our package installed in it, as n8n lays things out by default (~/.n8n). n8n runs with
+ * that folder as working directory (as the Docker image does: WORKDIR /home/node = HOME) and n8n's own
+ * file-access defaults: on 2.x Read/Write Files may only use `~/.n8n-files` = `filesDir`, which exists
+ * here because a user who writes files there must create it too (n8n does not). The suites' own
+ * workflows write `.n8n-files/<name>` (writeFileNode), a path both stock versions allow.
  */
 export class N8nInstance {
 	readonly userFolder: string;
-	/** The only folder the Read/Write Files node may write to. */
+	/** `~/.n8n-files` of this instance: the only folder stock n8n 2.x lets Read/Write Files use. */
 	readonly filesDir: string;
 	readonly env: Record<string, string>;
 
@@ -253,24 +263,28 @@ export class N8nInstance {
 		root: string,
 		brokerPort: number,
 		extraEnv: Record<string, string>,
+		binaryDataMode: string | undefined,
 	) {
 		this.userFolder = root;
-		this.filesDir = path.join(root, 'output');
+		this.filesDir = path.join(root, N8N_FILES);
 		fs.mkdirSync(this.filesDir, { recursive: true });
-		this.env = n8nEnv({ install, userFolder: root, filesDir: this.filesDir, brokerPort, extra: extraEnv });
+		this.env = n8nEnv({ install, userFolder: root, home: root, brokerPort, binaryDataMode, extra: extraEnv });
 	}
 
 	/** `packageDir` defaults to this repository, which must be built. */
 	/**
 	 * `installPackage: false` leaves our package out of the user folder (a test that installs it through
 	 * n8n's own community-package installer); by default it is copied in as n8n would have installed it.
+	 * `stock: true` runs n8n exactly with its defaults (what users get); otherwise binary data is kept as
+	 * files on every version (n8n 1.x keeps it in memory by default), which the suites that measure
+	 * memory with 100 MB+ videos need. 2.x's default is files anyway.
 	 */
-	static async create(install: N8nInstall, options: { packageDir?: string; env?: Record<string, string>; installPackage?: boolean } = {}) {
+	static async create(install: N8nInstall, options: { packageDir?: string; env?: Record<string, string>; installPackage?: boolean; stock?: boolean } = {}) {
 		assertBuilt(options.packageDir);
 		// realpath: n8n refuses to write through a symlinked path (macOS's /tmp is one).
 		const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${install.version}-${counter++}-`)));
 		if (options.installPackage !== false) installPackageInto(root, options.packageDir);
-		return new N8nInstance(install, root, await freePort(), options.env ?? {});
+		return new N8nInstance(install, root, await freePort(), options.env ?? {}, options.stock ? undefined : 'filesystem');
 	}
 
 	/** `n8n <args>`; `timeoutMs` only kills a hung process, it asserts nothing. */
@@ -311,7 +325,7 @@ export class N8nInstance {
 		}
 	}
 
-	/** Where a file written by the Read/Write Files node as `output/<name>` ends up. */
+	/** Where a file written by the Read/Write Files node as `.n8n-files/<name>` (writeFileNode) ends up. */
 	file(name: string): string {
 		return path.join(this.filesDir, name);
 	}
@@ -330,8 +344,22 @@ export class N8nServer {
 	constructor(
 		readonly install: N8nInstall,
 		private readonly server: { baseUrl: string; output(): string; stop(): Promise<void>; kill?(): Promise<KillResult> },
-		private readonly client: { request(method: string, route: string, body?: unknown): Promise<any> },
+		private readonly client: RestClient,
 	) {}
+
+	/**
+	 * The bytes of a binary field of an execution's item, as the editor's *View* / *Download* gets them:
+	 * from n8n's binary-data endpoint when the data is stored by id (filesystem, database, S3: 2.x's
+	 * default), else from the item itself (n8n 1.x's default in-memory mode keeps it as base64).
+	 */
+	async binaryBytes(meta: BinaryMeta): Promise<Buffer> {
+		if (meta.id) {
+			const query = new URLSearchParams({ id: meta.id, action: 'download', ...(meta.fileName ? { fileName: meta.fileName } : {}), mimeType: meta.mimeType });
+			return (await this.client.download(`/binary-data?${query}`)).bytes;
+		}
+		if (typeof meta.data === 'string' && meta.data.length > 0) return Buffer.from(meta.data, 'base64');
+		throw new Error(`binary data without id or data: ${JSON.stringify(meta).slice(0, 300)}`);
+	}
 
 	get baseUrl(): string {
 		return this.server.baseUrl;
@@ -454,8 +482,9 @@ export function itemsNodes(items: Array<Record<string, unknown>>, x = 0): Array<
 }
 
 /**
- * A Read/Write Files node writing each item's binary `property` to `output/<fileNameExpression>`
- * (relative to the n8n process's working directory: the instance's filesDir).
+ * A Read/Write Files node writing each item's binary `property` to `.n8n-files/<fileNameExpression>`,
+ * relative to the n8n process's working directory, which is its HOME: so into `~/.n8n-files`, the folder
+ * stock n8n 2.x allows (1.x allows it too).
  */
 export function writeFileNode(name: string, fileNameExpression: string, property = 'data', x = 880) {
 	return {
@@ -463,7 +492,7 @@ export function writeFileNode(name: string, fileNameExpression: string, property
 		name,
 		...BUILTIN.readWriteFile,
 		position: [x, 0],
-		parameters: { operation: 'write', fileName: `=output/${fileNameExpression}`, dataPropertyName: property, options: {} },
+		parameters: { operation: 'write', fileName: `=${N8N_FILES}/${fileNameExpression}`, dataPropertyName: property, options: {} },
 	};
 }
 

@@ -2,7 +2,7 @@
  * Image to video inside real n8n (each pinned version), the package loaded from dist/ as an installed
  * community package, talking to the sandbox over HTTP. One workflow, run once with `n8n execute`:
  *
- *   Start → Read Image (Read/Write Files reads output/still.png, kept by n8n's filesystem binary mode)
+ *   Start → Read Image (Read/Write Files reads ~/.n8n-files/still.png, kept by n8n's filesystem binary mode)
  *             → Magic Hour (From Binary Field: upload-urls, PUT, image-to-video) → Write Magic Hour
  *             → Kling (From Binary Field: assets upload, image2video-frames)   → Write Kling
  *             → AI/ML API (Kling 2.5 Turbo, From Binary Field: a data URI)      → Write AI/ML API

@@ -37,7 +37,7 @@ function magicHourNode(name: string, parameters: Record<string, unknown>, x = 44
 	};
 }
 
-/** Manual Trigger → Code (one item per prompt) → Magic Hour → Read/Write Files (output/<jobId>.mp4). */
+/** Manual Trigger → Code (one item per prompt) → Magic Hour → Read/Write Files (~/.n8n-files/<jobId>.mp4). */
 function generateWorkflow(id: string, prompts: string[], extra: { onError?: string; node?: Record<string, unknown> } = {}): WorkflowSpec {
 	const onError = extra.onError ? { onError: extra.onError } : {};
 	return {

@@ -17,19 +17,17 @@
  * Here: n8n start, the recipe run as the editor runs it (two items, sandbox jobs of 30 s and 60 s,
  * the Wait at 70 s), SIGKILL to n8n's process group as soon as the execution is `waiting` in the
  * database, n8n started again on the same user folder (same SQLite database, same encryption key),
- * and the execution must finish `success` in the new process with both videos, two submits and no
- * further job at the provider.
+ * and the execution must finish `success` in the new process with both videos (in the output of
+ * "Finished videos", downloadable as the editor downloads them), two submits and no further job at the
+ * provider. n8n runs with its defaults (N8nInstance `stock: true`).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { startSandbox, SANDBOX_API_KEY, type Sandbox, type SandboxJob } from '../helpers/sandbox';
+import { startSandbox, SANDBOX_API_KEY, sha256, type Sandbox, type SandboxJob } from '../helpers/sandbox';
 import {
 	credentialsFor,
 	describeEachN8n,
 	exampleWorkflows,
 	N8nInstance,
 	n8nV2Version,
-	sha256File,
 	waitSeconds,
 	withCredentials,
 	type Item,
@@ -39,7 +37,7 @@ import {
 } from './harness';
 
 const EXAMPLE = 'magic-hour-durable-submit-wait-get.json';
-const NODES = { prompts: 'Prompts', submit: 'Submit jobs', wait: 'Wait before checking', get: 'Check job', write: 'Write video to disk' };
+const NODES = { prompts: 'Prompts', submit: 'Submit jobs', wait: 'Wait before checking', get: 'Check job', done: 'Finished videos' };
 /** n8n parks waits of 65 s and more in the database; 70 s is one, and keeps the test short. */
 const WAIT_SECONDS = 70;
 /** Both jobs end before the Wait does, the second one after n8n has been killed and started again. */
@@ -79,7 +77,8 @@ describeEachN8n(
 		beforeAll(async () => {
 			suiteStartedAt = Date.now();
 			sandbox = await startSandbox({ jobDurationMs: 1000 });
-			n8n = await N8nInstance.create(install);
+			// n8n's defaults, as users run the recipe (see examples.e2e.test.ts).
+			n8n = await N8nInstance.create(install, { stock: true });
 			const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
 			await n8n.importCredentials(credentials);
 			workflow = withCredentials(recipe(), credentials);
@@ -136,7 +135,7 @@ describeEachN8n(
 
 			// 4. Both videos, the bytes the provider served, and nothing paid twice.
 			const runData = finished.data.resultData.runData;
-			const written: Item[] = (runData[NODES.write] ?? []).flatMap((run) => run.data?.main[0] ?? []);
+			const written: Item[] = (runData[NODES.done] ?? []).flatMap((run) => run.data?.main[0] ?? []);
 			expect(written).toHaveLength(PROMPTS.length);
 			const jobs = [...sandbox.jobs.values()] as Array<SandboxJob & { prompt: string }>;
 			expect(jobs).toHaveLength(PROMPTS.length);
@@ -145,11 +144,11 @@ describeEachN8n(
 			expect(new Set(written.map((item) => item.json.jobId))).toEqual(new Set(jobs.map((job) => job.id)));
 			for (const item of written) {
 				const job = jobs.find((j) => j.id === item.json.jobId)!;
-				const file = path.resolve(n8n.userFolder, item.json.fileName);
-				expect(file.startsWith(n8n.filesDir + path.sep)).toBe(true);
+				// The video as the editor's Download button gets it from the restarted n8n.
+				const bytes = await server.binaryBytes(item.binary!.data);
 				const expected = sandbox.expectedVideo(job);
-				expect(fs.statSync(file).size).toBe(expected.size);
-				expect(await sha256File(file)).toBe(expected.sha256);
+				expect(bytes.length).toBe(expected.size);
+				expect(sha256(bytes)).toBe(expected.sha256);
 			}
 			// Every status check came from the restarted n8n (the first one was dead by then).
 			const polls = sandbox.requestsTo('magicHour', 'poll');
