@@ -15,13 +15,14 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function newUserFolder(prefix) {
 	// realpath: n8n refuses to write through a symlinked path.
 	const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `ttv-bench-${prefix}-`)));
-	fs.mkdirSync(path.join(root, 'output'), { recursive: true });
+	fs.mkdirSync(path.join(root, runtime.N8N_FILES), { recursive: true });
 	runtime.installPackageInto(root);
 	return root;
 }
 
 async function envFor(install, root) {
-	return runtime.n8nEnv({ install, userFolder: root, filesDir: path.join(root, 'output'), brokerPort: await runtime.freePort() });
+	// Binary data as files on every version (1.x's default is memory): the bench measures memory with big videos.
+	return runtime.n8nEnv({ install, userFolder: root, brokerPort: await runtime.freePort(), binaryDataMode: 'filesystem' });
 }
 
 /** Imports credentials (given in clear) and workflows into a user folder: two n8n CLI runs. */

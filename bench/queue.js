@@ -54,14 +54,32 @@ function klingVideosWritten({ stack, sandbox }) {
 	return { ok: jobs.length > 0 && equal === jobs.length, videosByteEqual: equal, jobs: jobs.length };
 }
 
+/**
+ * The example with a storage step after its last node, as a user adds one on a stock n8n: Read/Write
+ * Files writing into `~/.n8n-files` (relative to the worker's working directory, its HOME), the folder
+ * n8n 2.x allows by default; klingVideosWritten checks those files.
+ */
+function withSaveStep(workflow, after, prefix) {
+	const node = workflow.nodes.find((n) => n.name === after);
+	const save = {
+		id: 'bench-save',
+		name: 'Save video',
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		position: [node.position[0] + 240, node.position[1]],
+		parameters: { operation: 'write', fileName: `=${runtime.N8N_FILES}/${prefix}{{ $json.fileName }}`, dataPropertyName: 'data', options: {} },
+	};
+	return { ...workflow, nodes: [...workflow.nodes, save], connections: { ...workflow.connections, [after]: { main: [[{ node: save.name, type: 'main', index: 0 }]] } } };
+}
+
 const klingGenerate = (id, options) =>
-	withNode({ ...example('kling-text-to-video.json'), id }, 'Kling (useapi.net)', (p) => ({ ...p, options: { ...p.options, ...options } }));
+	withSaveStep(withNode({ ...example('kling-text-to-video.json'), id }, 'Kling (useapi.net)', (p) => ({ ...p, options: { ...p.options, ...options } })), 'Kling (useapi.net)', 'kling-');
 
 const SCENARIOS = {
 	magicHourHolding: {
 		title: 'Magic Hour Generate (holds a worker slot while the job renders)',
 		provider: 'magicHour',
-		// examples/magic-hour-text-to-video.json as shipped: Prompt → Magic Hour (Generate) → Write File.
+		// examples/magic-hour-text-to-video.json as shipped: Prompt → Magic Hour (Generate), the video its output.
 		workflow: () => ({ ...example('magic-hour-text-to-video.json'), id: 'benchQueueMhHold' }),
 	},
 	magicHourDurable: {
@@ -78,7 +96,7 @@ const SCENARIOS = {
 	klingHolding: {
 		title: 'Kling Generate, Poll While Running (holds a worker slot while the job renders)',
 		provider: 'useApiKling',
-		// examples/kling-text-to-video.json as shipped: Prompt → Kling (useapi.net) Generate → Write File.
+		// examples/kling-text-to-video.json: Prompt → Kling (useapi.net) Generate, plus a Write File step.
 		workflow: () => klingGenerate('benchQueueKlingHold', {}),
 		check: klingVideosWritten,
 	},
