@@ -93,6 +93,8 @@ export interface AsyncVideoProvider<Input extends JobInput = JobInput, Context =
 	 * waiting execution keeps it.
 	 */
 	withCallback?(input: Input, url: string): Input;
+	/** The job a callback's body names (only which job to read: its state still comes from the API). */
+	callbackJobId?(body: unknown): string | undefined;
 }
 
 /**
