@@ -125,10 +125,8 @@ export function refusalOf(url: string, policy: UrlPolicy): string | undefined {
 export function guardProviderUrl(node: INode, url: string, policy: UrlPolicy, displayName: string): void {
 	const reason = refusalOf(url, policy);
 	if (!reason) return;
-	throw new NodeOperationError(node, `Refused to fetch the address ${displayName} gave (${shownUrl(url)}): ${reason}`, {
-		description:
-			'Addresses from a provider are fetched only over https and never on this machine, a private network or a cloud metadata service, unless the Base URL is on such a network too. If you trust this provider, turn on Options → Allow Private Network URLs.',
-	});
+	// The hint is in the message: the engine's description of a submitted job (how to pick it up) replaces any other.
+	throw new NodeOperationError(node, `Refused to fetch the address ${displayName} gave (${shownUrl(url)}): ${reason}. If you trust this provider, turn on Options → Allow Private Network URLs`);
 }
 
 /**
