@@ -51,13 +51,12 @@ function handleGateway(req: http.IncomingMessage, res: http.ServerResponse) {
 	req.resume();
 	req.on('end', () => {
 		res.setHeader('content-type', 'application/json');
-		if (req.method === 'POST') return res.end(JSON.stringify({ task_id: 'task_1', status: 'queued' }));
-		if (gateway.retryAfter && gateway.requests.filter((r) => r.method === 'GET').length === 1) {
+		if (req.method === 'POST') res.end(JSON.stringify({ task_id: 'task_1', status: 'queued' }));
+		else if (gateway.retryAfter && gateway.requests.filter((r) => r.method === 'GET').length === 1) {
 			res.statusCode = 429;
 			res.setHeader('retry-after', gateway.retryAfter);
-			return res.end(JSON.stringify({ error: { message: 'slow down' } }));
-		}
-		res.end(JSON.stringify({ task_id: 'task_1', ...gateway.answer }));
+			res.end(JSON.stringify({ error: { message: 'slow down' } }));
+		} else res.end(JSON.stringify({ task_id: 'task_1', ...gateway.answer }));
 	});
 }
 
@@ -69,7 +68,7 @@ const originalSecureContext = tls.createSecureContext;
 
 beforeAll(async () => {
 	await initBinaryData();
-	internal.server = http.createServer((req, res) => {
+	internal.server = http.createServer((_req, res) => {
 		internal.hits++;
 		internal.bytes += SECRET_BODY.length;
 		res.setHeader('content-type', 'video/mp4');

@@ -102,3 +102,20 @@ describe('redactSecret', () => {
 	});
 	test('no key: text unchanged', () => expect(redactSecret('hello', '')).toBe('hello'));
 });
+
+describe('the credential form says what the node refuses (n8n shows these notices by displayParameter)', () => {
+	const { NodeHelpers } = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');
+	const { BASE_URL_NOTICES } = jest.requireActual<typeof import('../../credentials/common')>('../../credentials/common');
+	const shown = (baseUrl: string) => BASE_URL_NOTICES.filter((notice) => NodeHelpers.displayParameter({ baseUrl }, notice, null, null)).map((notice) => notice.name);
+	test.each([
+		['https://api.magichour.ai', []],
+		['https://user:pass@api.example.com', ['baseUrlUserInfoNotice']],
+		['https://api.example.com/path@x', []],
+		['http://127.0.0.1:4010', ['baseUrlHttpNotice']],
+		['http://u:p@gateway.example.com', ['baseUrlUserInfoNotice', 'baseUrlHttpNotice']],
+	])('%s: %p', (baseUrl, names) => {
+		expect(shown(baseUrl)).toEqual(names);
+		// The notices agree with the node's own rule about user info.
+		expect(names.includes('baseUrlUserInfoNotice')).toBe(/user name or password/.test(baseUrlRefusal(baseUrl) ?? ''));
+	});
+});
