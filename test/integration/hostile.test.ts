@@ -22,6 +22,8 @@ import path from 'path';
 import type { AddressInfo } from 'net';
 import tls from 'tls';
 import * as sleepModule from '../../nodes/shared/sleep';
+import { SsrfProtectionConfig } from '@n8n/config';
+import { Container } from '@n8n/di';
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
 import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 import { cleanupBinaryData, initBinaryData, runNode, type RunNodeResult } from '../helpers/n8n';
@@ -64,6 +66,7 @@ const PUBLIC_HOST = 'gateway.example';
 const publicBase = () => `https://${PUBLIC_HOST}:${gateway.tlsPort}`;
 const loopbackBase = () => `http://127.0.0.1:${gateway.plainPort}`;
 const originalLookup = dns.lookup;
+const originalPromisesLookup = dns.promises.lookup;
 const originalSecureContext = tls.createSecureContext;
 
 beforeAll(async () => {
@@ -79,7 +82,7 @@ beforeAll(async () => {
 	internal.port = (internal.server.address() as AddressInfo).port;
 
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttv-hostile-'));
-	execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${PUBLIC_HOST}`, '-addext', `subjectAltName=DNS:${PUBLIC_HOST},DNS:*.${PUBLIC_HOST}`, '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
+	execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${PUBLIC_HOST}`, '-addext', `subjectAltName=DNS:${PUBLIC_HOST},DNS:*.${PUBLIC_HOST},DNS:cdn-internal.example`, '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
 	gateway.tls = https.createServer({ key: fs.readFileSync(`${dir}/key.pem`), cert: fs.readFileSync(`${dir}/cert.pem`) }, handleGateway);
 	await new Promise<void>((resolve) => gateway.tls!.listen(0, '127.0.0.1', resolve));
 	gateway.tlsPort = (gateway.tls.address() as AddressInfo).port;
@@ -90,6 +93,14 @@ beforeAll(async () => {
 	// This process only: *.example is the hostile gateway on 127.0.0.1, and its self-made certificate is accepted.
 	(dns as { lookup: unknown }).lookup = ((host: string, options: unknown, callback: unknown) =>
 		host.endsWith('.example') ? (originalLookup as Function)('127.0.0.1', options, callback) : (originalLookup as Function)(host, options, callback)) as typeof dns.lookup;
+	// n8n's egress filter resolves names itself (dns.promises.lookup): the same answer.
+	(dns.promises as { lookup: unknown }).lookup = ((host: string, options: never) =>
+		originalPromisesLookup(host.endsWith('.example') ? '127.0.0.1' : host, options)) as typeof dns.promises.lookup;
+	// n8n's egress filter (N8N_SSRF_PROTECTION_ENABLED), off as n8n's default; the gateway's name is allowed as an admin would
+	// allow it (N8N_SSRF_ALLOWED_HOSTNAMES), set before n8n builds the filter at the first request.
+	const ssrf = Container.get(SsrfProtectionConfig);
+	ssrf.enabled = false;
+	ssrf.allowedHostnames = [PUBLIC_HOST] as never;
 	// ...and its certificate is trusted here, as a CA added to this process's store would be.
 	const cert = fs.readFileSync(`${dir}/cert.pem`, 'utf8');
 	(tls as { createSecureContext: unknown }).createSecureContext = ((options: tls.SecureContextOptions = {}) =>
@@ -98,6 +109,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	(dns as { lookup: unknown }).lookup = originalLookup;
+	(dns.promises as { lookup: unknown }).lookup = originalPromisesLookup;
+	Container.get(SsrfProtectionConfig).enabled = false;
 	(tls as { createSecureContext: unknown }).createSecureContext = originalSecureContext;
 	for (const server of [internal.server, gateway.tls, gateway.plain]) await new Promise((resolve) => server?.close(resolve));
 	cleanupBinaryData();
@@ -181,6 +194,41 @@ describe('provider URLs pointing inside (SSRF)', () => {
 			expect(result.error?.message).toContain('(job task_1)');
 		}
 		expect(internal.hits).toBe(1);
+	});
+});
+
+describe("n8n's own egress filter (N8N_SSRF_PROTECTION_ENABLED=true) applies to every request of the node", () => {
+	const cdnPath = '/cdn/v.mp4';
+	const cdnHits = () => gateway.requests.filter((r) => r.url === cdnPath).length;
+	afterEach(() => {
+		Container.get(SsrfProtectionConfig).enabled = false;
+	});
+
+	test('a public name that resolves to 127.0.0.1 passes the URL rule (it reads no DNS) and is fetched while the filter is off', async () => {
+		gateway.answer = completedWith(`https://cdn-internal.example:${gateway.tlsPort}${cdnPath}`);
+		const result = await run(publicBase());
+		expect(result.error).toBeUndefined();
+		expect(cdnHits()).toBe(1);
+	});
+
+	test('with the filter on, n8n refuses that name at connect time: 0 requests reach it, the item fails with the job id', async () => {
+		Container.get(SsrfProtectionConfig).enabled = true;
+		gateway.answer = completedWith(`https://cdn-internal.example:${gateway.tlsPort}${cdnPath}`);
+		const result = await run(publicBase());
+		expect(result.error?.message).toContain('(job task_1)');
+		expect(result.error?.message).toContain('blocked because it resolves to a restricted IP address');
+		expect(cdnHits()).toBe(0);
+		// The gateway itself (allowed by name) was asked as usual: the filter sits under the node's own requests.
+		expect(gets().length).toBeGreaterThanOrEqual(1);
+	});
+
+	test('with the filter on, the user opt-in cannot reach an internal address either', async () => {
+		Container.get(SsrfProtectionConfig).enabled = true;
+		gateway.answer = completedWith(`http://127.0.0.1:${internal.port}/latest/meta-data/`);
+		const result = await run(publicBase(), {}, { allowPrivateUrls: true });
+		expect(result.error?.message).toContain('(job task_1)');
+		expect(result.error?.message).toContain('restricted IP address');
+		expect(internal.hits).toBe(0);
 	});
 });
 
