@@ -126,7 +126,7 @@ export function guardProviderUrl(node: INode, url: string, policy: UrlPolicy, di
 	const reason = refusalOf(url, policy);
 	if (!reason) return;
 	// The hint is in the message: the engine's description of a submitted job (how to pick it up) replaces any other.
-	throw new NodeOperationError(node, `Refused to fetch the address ${displayName} gave (${shownUrl(url)}): ${reason}. If you trust this provider, turn on Options → Allow Private Network URLs`);
+	throw new NodeOperationError(node, `Refused to use the address ${displayName} gave (${shownUrl(url)}): ${reason}. If you trust this provider, turn on Options → Allow Private Network URLs`);
 }
 
 /**

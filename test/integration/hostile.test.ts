@@ -26,6 +26,9 @@ import { SsrfProtectionConfig } from '@n8n/config';
 import { Container } from '@n8n/di';
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
 import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
+import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+import { inlineBinary, pngImage } from '../helpers/image';
 import { cleanupBinaryData, initBinaryData, runNode, type RunNodeResult } from '../helpers/n8n';
 import { visibleText } from '../helpers/provider';
 
@@ -42,6 +45,7 @@ const gateway = {
 	answer: {} as Record<string, unknown>,
 	requests: [] as Array<{ method: string; url: string }>,
 	retryAfter: undefined as string | undefined,
+	uploadUrl: '',
 	tls: undefined as https.Server | undefined,
 	plain: undefined as http.Server | undefined,
 	tlsPort: 0,
@@ -53,7 +57,9 @@ function handleGateway(req: http.IncomingMessage, res: http.ServerResponse) {
 	req.resume();
 	req.on('end', () => {
 		res.setHeader('content-type', 'application/json');
-		if (req.method === 'POST') res.end(JSON.stringify({ task_id: 'task_1', status: 'queued' }));
+		// Magic Hour's presigned upload: the hostile answer names an internal address for the user's image.
+		if (req.url === '/v1/files/upload-urls') res.end(JSON.stringify({ items: [{ upload_url: gateway.uploadUrl, file_path: 'api-assets/x/1.png', expires_at: '2099-01-01T00:00:00Z' }] }));
+		else if (req.method === 'POST') res.end(JSON.stringify({ task_id: 'task_1', status: 'queued' }));
 		else if (gateway.retryAfter && gateway.requests.filter((r) => r.method === 'GET').length === 1) {
 			res.statusCode = 429;
 			res.setHeader('retry-after', gateway.retryAfter);
@@ -168,7 +174,7 @@ describe('provider URLs pointing inside (SSRF)', () => {
 	test.each(internalUrls)('%s from a public https gateway is refused: the item fails with the job id and why, the address gets 0 requests', async (_name, url) => {
 		gateway.answer = completedWith(url());
 		const result = await run(publicBase());
-		expect(result.error?.message).toMatch(/^Refused to fetch the address Video Generation API gave \(.*\): .+\(job task_1\)$/);
+		expect(result.error?.message).toMatch(/^Refused to use the address Video Generation API gave \(.*\): .+\(job task_1\)$/);
 		expect(result.error?.message).toContain('Allow Private Network URLs');
 		expect(result.error?.description).toContain('Get operation');
 		expect(internal.hits).toBe(0);
@@ -190,10 +196,29 @@ describe('provider URLs pointing inside (SSRF)', () => {
 		for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.1.2.3/v.mp4', 'http://192.168.1.1/v.mp4']) {
 			gateway.answer = completedWith(url);
 			const result = await run(loopbackBase());
-			expect(result.error?.message).toContain('Refused to fetch the address');
+			expect(result.error?.message).toContain('Refused to use the address');
 			expect(result.error?.message).toContain('(job task_1)');
 		}
 		expect(internal.hits).toBe(1);
+	});
+});
+
+describe('upload URLs pointing inside', () => {
+	test.each([
+		['loopback', () => `http://127.0.0.1:${internal.port}/put`],
+		['cloud metadata', () => 'http://169.254.169.254/latest/user-data'],
+	])("Magic Hour's upload_url on %s is refused before the image is sent: 0 requests reach it, no job is submitted", async (_name, url) => {
+		gateway.uploadUrl = url();
+		const result = await runNode({
+			nodeType: new MagicHour(),
+			credentialType: new MagicHourApi(),
+			credentials: { apiKey: API_KEY, baseUrl: publicBase() },
+			parameters: { model: 'kling-2.5', prompt: 'the fox turns', imageSource: 'binary', options: { pollInterval: 0.1 } },
+			inputItems: [{ json: {}, binary: { data: inlineBinary(pngImage(320, 320, 1)) } }],
+		});
+		expect(result.error?.message).toMatch(/^Refused to use the address Magic Hour gave \(.*\): /);
+		expect(internal.hits).toBe(0);
+		expect(gateway.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /v1/files/upload-urls']);
 	});
 });
 
