@@ -54,13 +54,14 @@ function ipv4(host: string): number[] | undefined {
 	return parts.every((part) => part <= 255) ? parts : undefined;
 }
 
-function ipv4Kind([a, b]: number[]): HostKind {
+function ipv4Kind([a, b, c]: number[]): HostKind {
 	// 0.0.0.0/8 reaches the local host on Linux.
 	if (a === 127 || a === 0) return 'loopback';
 	if (a === 169 && b === 254) return 'link-local';
 	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)) return 'private';
-	// Benchmarking, documentation and reserved ranges never hold a provider's CDN.
+	// Benchmarking, documentation (TEST-NET-1..3, also in n8n's default SSRF list) and reserved ranges never hold a provider's CDN.
 	if ((a === 198 && (b === 18 || b === 19)) || a >= 224) return 'private';
+	if ((a === 192 && b === 0 && (c === 0 || c === 2)) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return 'private';
 	return 'public';
 }
 

@@ -27,6 +27,8 @@ describe('hostKind', () => {
 		['http://192.168.1.1/', 'private'],
 		['http://100.64.0.1/', 'private'],
 		['http://[fd00::1]/', 'private'],
+		['http://192.0.2.2/', 'private'],
+		['http://203.0.113.9/', 'private'],
 		['http://newapi:3000/', 'private'],
 		['http://nas.local/', 'private'],
 		['http://gw.home.arpa/', 'private'],
