@@ -303,9 +303,12 @@ async function readErrorBody(body: unknown): Promise<unknown> {
 	}
 }
 
+const MIN_REDACTED_SECRET_LENGTH = 6;
+
 /** `text` with every form of `secret` an echo may take (as is, URL-encoded, form-encoded) replaced by `***`. */
 export function redactSecret(text: string | undefined, secret: string): string | undefined {
-	if (!text || !secret) return text;
+	// The node's own words pass here too: a key of a few characters (no real key is) would mangle them.
+	if (!text || secret.length < MIN_REDACTED_SECRET_LENGTH) return text;
 	const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), encodeURI(secret)]);
 	let out = text;
 	for (const form of [...forms].sort((a, b) => b.length - a.length)) {

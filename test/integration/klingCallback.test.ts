@@ -199,7 +199,8 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 
 	test('a callback flood (50 jobs, 5 progress calls and 2 final calls each) is bounded: one check at a time, the named job only, one finish', async () => {
 		const JOBS = 50;
-		const prompts = Array.from({ length: JOBS }, (_, i) => `flood ${i} [sandbox:seconds=2] [sandbox:reply=none]`);
+		// Jobs long enough that none ends during the progress calls, even on a loaded machine.
+		const prompts = Array.from({ length: JOBS }, (_, i) => `flood ${i} [sandbox:seconds=8] [sandbox:reply=none]`);
 		const run = execution({ ...CALLBACK, maxJobs: 50 }, prompts);
 		expect((await run.run()).error).toBeUndefined();
 		const ids = prompts.map((prompt) => jobFor(prompt).taskId);
@@ -209,7 +210,8 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		const progress = await Promise.all(ids.flatMap((id) => Array.from({ length: 5 }, () => run.call({ task: { id, status: 10 }, status: 10 }))));
 		expect(progress.every(({ result }) => result.workflowData === undefined)).toBe(true);
 		const progressPolls = requests('poll').length - pollsBefore;
-		await sleep(2300);
+		// Then every job ends, and each sends its final call twice.
+		await sleep(Math.max(...jobs().map((job) => (job as unknown as { finishedAt: number }).finishedAt)) - Date.now() + 300);
 		const finals = await Promise.all(ids.flatMap((id) => [run.call({ task: { id, status: 99 }, status: 99 }), run.call({ task: { id, status: 99 }, status: 99 })]));
 		const resumed = finals.filter(({ result }) => result.workflowData);
 		const polls = requests('poll').length - pollsBefore;
