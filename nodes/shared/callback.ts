@@ -265,7 +265,13 @@ export async function resumeFromCallback<Input extends JobInput, Context>(ctx: I
 				const now = Date.now();
 				if (jobs.every((job) => state.over.has(job.jobId) || now >= job.deadline)) {
 					state.finished = true;
-					return { noWebhookResponse: true, workflowData: [await finish(ctx, provider, waiting)] };
+					try {
+						return { noWebhookResponse: true, workflowData: [await finish(ctx, provider, waiting)] };
+					} catch (error) {
+						// The next call may try again, rather than the execution waiting until Max Wait.
+						state.finished = false;
+						throw error;
+					}
 				}
 				if (!state.pendingAll && !state.pending.size) return keepWaiting;
 				const gap = state.lastCheckAt + MIN_CHECK_GAP_MS - now;
