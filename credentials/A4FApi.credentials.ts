@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class A4FApi implements ICredentialType {
 	name = 'a4fApi';
@@ -13,6 +13,7 @@ export class A4FApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		apiKeyProperty('Your A4F API key (it starts with ddc-a4f-). Video generation needs a Pro or Ultra plan.'),
 		baseUrlProperty('https://api.a4f.co/v1', 'The API root, with /v1. Change it only for a proxy or the local sandbox.'),
+		...BASE_URL_NOTICES,
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;

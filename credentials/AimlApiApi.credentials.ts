@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class AimlApiApi implements ICredentialType {
 	name = 'aimlApiApi';
@@ -13,6 +13,7 @@ export class AimlApiApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		apiKeyProperty('Create one at aimlapi.com/app/keys'),
 		baseUrlProperty('https://api.aimlapi.com'),
+		...BASE_URL_NOTICES,
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;

@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class MagicHourApi implements ICredentialType {
 	name = 'magicHourApi';
@@ -13,6 +13,7 @@ export class MagicHourApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		apiKeyProperty('Create one in the Magic Hour Developer Hub (it starts with mhk_)'),
 		baseUrlProperty('https://api.magichour.ai'),
+		...BASE_URL_NOTICES,
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;

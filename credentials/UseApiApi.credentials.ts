@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class UseApiApi implements ICredentialType {
 	name = 'useApiApi';
@@ -13,6 +13,7 @@ export class UseApiApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		apiKeyProperty('Your useapi.net API token, the whole string including its "user:" prefix (useapi.net → Account)', 'API Token'),
 		baseUrlProperty('https://api.useapi.net'),
+		...BASE_URL_NOTICES,
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;

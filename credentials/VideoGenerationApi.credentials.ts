@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class VideoGenerationApi implements ICredentialType {
 	name = 'videoGenerationApi';
@@ -13,6 +13,7 @@ export class VideoGenerationApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		apiKeyProperty("The gateway's API key or token (often starts with sk-), sent as a Bearer token"),
 		baseUrlProperty('', "The gateway's root URL. /v1/... paths are added to it; a URL ending in /v1 works too."),
+		...BASE_URL_NOTICES,
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;

@@ -32,6 +32,30 @@ export function baseUrlProperty(defaultUrl: string, description = 'The API root.
 }
 
 /**
+ * What the node refuses of a Base URL at run time (nodes/shared/urlGuard.ts baseUrlRefusal), said in the
+ * credential form next to the field: a credential test cannot run package code, and n8n turns an error
+ * thrown in its request's expression into an empty value, so the form's notices are where it is said.
+ */
+export const BASE_URL_NOTICES: INodeProperties[] = [
+	{
+		displayName:
+			'This Base URL holds a user name or password (user:password@): the node refuses it, as it would end up in video URLs and error messages. Put the key in API Key.',
+		name: 'baseUrlUserInfoNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { baseUrl: [{ _cnd: { regex: '^\\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@' } }] } },
+	},
+	{
+		displayName:
+			'Plain http is accepted only on a local network, Docker or the sandbox (localhost, 127.x, 10.x, 172.16-31.x, 192.168.x, a name without dots, .local, .lan, .internal). On a public host the node refuses it, as the key would travel unencrypted: use https.',
+		name: 'baseUrlHttpNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { baseUrl: [{ _cnd: { startsWith: 'http://' } }] } },
+	},
+];
+
+/**
  * How a credential's Base URL becomes the API root, written once for both places that need it: the
  * node (`normalize`, a provider's `baseUrl`) and the credential test (`expression`, an n8n expression,
  * which cannot call package code). Always: surrounding spaces and trailing slashes dropped; then, when

@@ -144,6 +144,8 @@ export const aimlApiProvider: AsyncVideoProvider<AimlApiInput> = {
 	name: 'aimlApi',
 	displayName: 'AI/ML API',
 	credentialType: 'aimlApiApi',
+	// `<uuid>:<model>` ids hold the model's path (`pixverse/v5/text-to-video`); they go in `generation_id=`.
+	jobIdMayContainSlash: true,
 	defaultPollInterval: DEFAULT_POLL_INTERVAL,
 
 	readInput(ctx: IExecuteFunctions, itemIndex: number): AimlApiInput {

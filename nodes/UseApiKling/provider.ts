@@ -263,6 +263,13 @@ export const useApiKlingProvider: AsyncVideoProvider<UseApiKlingInput, UseApiKli
 		return { ...input, replyUrl: url };
 	},
 
+	// The task object useapi.net POSTs names its task (`task.id`); anyone can send such a body, so it only picks the job to read.
+	callbackJobId(body: unknown): string | undefined {
+		const task = (body as { task?: { id?: unknown } } | undefined)?.task;
+		const id = task?.id;
+		return typeof id === 'number' || (typeof id === 'string' && id) ? String(id) : undefined;
+	},
+
 	explainError: explainUseApiError,
 };
 

@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 import { accountOf, runVideoNode } from './engine';
 import { optionsSpecOf, readOptions, type EngineOptions } from './options';
+import { cancellableSleep } from './sleep';
 import { Transport } from './transport';
 import { isFinal, type AsyncVideoProvider, type JobInput } from './types';
 
@@ -31,9 +32,10 @@ import { isFinal, type AsyncVideoProvider, type JobInput } from './types';
  *   job ID and an `error` saying Max Wait passed), and they also carry what `webhook()` needs (the
  *   job IDs): n8n hands the waiting node's input to `webhook()` as its input data.
  *
- * A call to the URL is only a wake-up: its body is never read. Every job is read from the provider
- * with the credential; progress calls and calls from anyone else who learned the URL find a job that
- * is not final and leave the execution waiting. Once every job is final (or its Max Wait passed), the
+ * A call to the URL is only a wake-up: its body at most names the job to read (the provider's
+ * `callbackJobId`), and that job is read from the provider with the credential; progress calls and
+ * calls from anyone else who learned the URL find a job that is not final and leave the execution
+ * waiting. The work a call can cause is bounded (see ParkedExecution below). Once every job is final (or its Max Wait passed), the
  * videos are downloaded into binary data through the engine's own Get, so the output is Generate's.
  */
 
@@ -195,18 +197,96 @@ export async function runWithCallback<Input extends JobInput, Context>(ctx: IExe
 	return [submitted];
 }
 
-/** What n8n's resume webhook does: read every job, keep waiting or resume with the videos. */
+/**
+ * Bounded work per parked execution, in this process (the main or webhook process that n8n runs the
+ * resume webhook in): calls are cheap to make and anyone who can reach the URL may make them.
+ * - one check at a time (single flight): a call that arrives while a check runs only adds its job to
+ *   the next check and returns; the running call takes it along;
+ * - checks start at least MIN_CHECK_GAP_MS apart;
+ * - a call that names one of this execution's jobs (Kling's body: the task) reads that job only, still
+ *   from the API; a call naming none, the first check in this process, and one check a minute read
+ *   every job not yet known to be over (so a lost final call costs a minute, not Max Wait);
+ * - at most CHECK_CONCURRENCY status requests at once;
+ * - the finish (each job read once more and its video downloaded) runs once, in the call that found
+ *   the last job over; later calls do nothing.
+ */
+const MIN_CHECK_GAP_MS = 1000;
+const SWEEP_GAP_MS = 60_000;
+const CHECK_CONCURRENCY = 4;
+
+interface ParkedExecution {
+	/** Job ids known to be over (read as final from the API). */
+	over: Set<string>;
+	/** What the next check reads: job ids named by calls, or every job. */
+	pending: Set<string>;
+	pendingAll: boolean;
+	running: boolean;
+	finished: boolean;
+	lastCheckAt: number;
+	lastSweepAt: number;
+	/** Forgotten after this (epoch ms): the last Max Wait, and some. */
+	expiresAt: number;
+}
+
+const parked = new Map<string, ParkedExecution>();
+
+function parkedExecution(key: string, jobs: WaitingJob[], now: number): ParkedExecution {
+	for (const [other, state] of parked) if (state.expiresAt < now && !state.running) parked.delete(other);
+	let state = parked.get(key);
+	if (!state) {
+		const expiresAt = Math.max(...jobs.map((job) => job.deadline)) + 10 * 60_000;
+		state = { over: new Set(), pending: new Set(), pendingAll: true, running: false, finished: false, lastCheckAt: 0, lastSweepAt: 0, expiresAt };
+		parked.set(key, state);
+	}
+	return state;
+}
+
+/** What n8n's resume webhook does: read the jobs the call concerns, keep waiting or resume with the videos. */
 export async function resumeFromCallback<Input extends JobInput, Context>(ctx: IWebhookFunctions, provider: Provider<Input, Context>): Promise<IWebhookResponseData> {
-	// One short answer for every caller, before any work: the body is never read, nothing is returned.
+	// One short answer for every caller, before any work; nothing is returned to the caller.
 	ctx.getResponseObject().status(200).json({ received: true });
 	const keepWaiting: IWebhookResponseData = { noWebhookResponse: true };
 	// A throw here would make n8n end the execution with an empty output: never throw.
 	try {
 		const waiting = readWaitingItems(ctx);
-		if (!waiting.some((w) => w.job)) return keepWaiting;
-		const now = Date.now();
-		if (!(await everyJobOver(ctx, provider, waiting, now))) return keepWaiting;
-		return { noWebhookResponse: true, workflowData: [await finish(ctx, provider, waiting)] };
+		const jobs = waiting.flatMap(({ job }) => (job ? [job] : []));
+		if (!jobs.length) return keepWaiting;
+		const state = parkedExecution(`${String(ctx.getExecutionId?.() ?? '')}|${ctx.getNode().name}`, jobs, Date.now());
+		if (state.finished) return keepWaiting;
+		// The body only says which job to read; what the job is comes from the API.
+		const named = namedJob(ctx, provider, jobs);
+		if (named) {
+			if (!state.over.has(named)) state.pending.add(named);
+		} else state.pendingAll = true;
+		if (state.running) return keepWaiting;
+		state.running = true;
+		try {
+			for (;;) {
+				const now = Date.now();
+				if (jobs.every((job) => state.over.has(job.jobId) || now >= job.deadline)) {
+					state.finished = true;
+					try {
+						return { noWebhookResponse: true, workflowData: [await finish(ctx, provider, waiting)] };
+					} catch (error) {
+						// The next call may try again, rather than the execution waiting until Max Wait.
+						state.finished = false;
+						throw error;
+					}
+				}
+				if (!state.pendingAll && !state.pending.size) return keepWaiting;
+				const gap = state.lastCheckAt + MIN_CHECK_GAP_MS - now;
+				if (gap > 0) await cancellableSleep(gap, undefined);
+				const sweep = state.pendingAll || Date.now() - state.lastSweepAt >= SWEEP_GAP_MS;
+				const targets = jobs.filter((job) => !state.over.has(job.jobId) && Date.now() < job.deadline && (sweep || state.pending.has(job.jobId)));
+				state.pending.clear();
+				state.pendingAll = false;
+				state.lastCheckAt = Date.now();
+				if (sweep) state.lastSweepAt = state.lastCheckAt;
+				for (const jobId of await jobsOver(ctx, provider, targets)) state.over.add(jobId);
+			}
+		} finally {
+			state.running = false;
+		}
 	} catch (error) {
 		ctx.logger?.warn(`${provider.displayName}: a callback could not be handled; the execution keeps waiting`, {
 			executionId: ctx.getExecutionId?.(),
@@ -214,6 +294,18 @@ export async function resumeFromCallback<Input extends JobInput, Context>(ctx: I
 		});
 		return keepWaiting;
 	}
+}
+
+/** The job of this execution the call's body names, if the provider reads one from it. */
+function namedJob<Input extends JobInput, Context>(ctx: IWebhookFunctions, provider: Provider<Input, Context>, jobs: WaitingJob[]): string | undefined {
+	if (!provider.callbackJobId) return undefined;
+	let named: string | undefined;
+	try {
+		named = provider.callbackJobId(ctx.getBodyData());
+	} catch {
+		return undefined;
+	}
+	return named !== undefined && jobs.some((job) => job.jobId === named) ? named : undefined;
 }
 
 /** The waiting node's input items (n8n gives the webhook the waiting node's input). */
@@ -235,33 +327,30 @@ function permanent(error: unknown): boolean {
 }
 
 /**
- * Whether the wait is over: every job final, or past its Max Wait. Each job is read from the provider
- * (with the credential); the caller's words count for nothing.
+ * The jobs among `targets` that are over, each read from the provider with the credential (the
+ * caller's words count for nothing), a few at a time.
  */
-async function everyJobOver<Input extends JobInput, Context>(
-	ctx: IWebhookFunctions,
-	provider: Provider<Input, Context>,
-	waiting: WaitingItem[],
-	now: number,
-): Promise<boolean> {
+async function jobsOver<Input extends JobInput, Context>(ctx: IWebhookFunctions, provider: Provider<Input, Context>, targets: WaitingJob[]): Promise<string[]> {
+	if (!targets.length) return [];
 	const { baseUrl, secret } = await accountOf(ctx, provider);
 	const status = provider.status.bind(provider);
-	const verdicts = await Promise.all(
-		waiting.map(async ({ job }) => {
-			if (!job || now >= job.deadline) return true;
+	const over: string[] = [];
+	const queue = [...targets];
+	const worker = async () => {
+		for (let job = queue.shift(); job; job = queue.shift()) {
 			const api = new Transport(ctx as unknown as IExecuteFunctions, provider, baseUrl, undefined, secret);
 			// A callback is no place for long retries: the next call, or Max Wait, comes anyway.
-			api.deadline = now + 20_000;
+			api.deadline = Date.now() + 20_000;
 			if (job.options.requestTimeout) api.requestTimeoutMs = job.options.requestTimeout * 1000;
 			try {
-				const snapshot = await status(api, job.jobId, job.context as Context);
-				return isFinal(snapshot.status);
+				if (isFinal((await status(api, job.jobId, job.context as Context)).status)) over.push(job.jobId);
 			} catch (error) {
-				return permanent(error);
+				if (permanent(error)) over.push(job.jobId);
 			}
-		}),
-	);
-	return verdicts.every(Boolean);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, targets.length) }, worker));
+	return over;
 }
 
 /**

@@ -7,6 +7,7 @@ import { ResumeMemory, resumeMemory, type RunKey } from './resume';
 import { nextPollDelayMs } from './schedule';
 import { cancellableSleep } from './sleep';
 import { Transport } from './transport';
+import { guardBaseUrl } from './urlGuard';
 import { storeVideo } from './video';
 import { isFinal, isSynchronous, type AsyncVideoProvider, type JobInput, type JobSnapshot, type VideoProvider } from './types';
 
@@ -45,10 +46,10 @@ export async function runVideoNode<Input extends JobInput>(
 export async function accountOf<Input extends JobInput, Context>(ctx: IExecuteFunctions | IWebhookFunctions, provider: VideoProvider<Input, Context>): Promise<{ baseUrl: string; secret: string }> {
 	const credentials = await ctx.getCredentials(provider.credentialType);
 	const credentialBaseUrl = String(credentials.baseUrl ?? '');
-	return {
-		baseUrl: provider.baseUrl ? provider.baseUrl(credentialBaseUrl, ctx.getNode()) : credentialBaseUrl.replace(/\/+$/, ''),
-		secret: String(credentials.apiKey ?? ''),
-	};
+	const baseUrl = provider.baseUrl ? provider.baseUrl(credentialBaseUrl, ctx.getNode()) : credentialBaseUrl.replace(/\/+$/, '');
+	const node = ctx.getNode();
+	guardBaseUrl(node, baseUrl, node.credentials?.[provider.credentialType]?.name ?? provider.credentialType);
+	return { baseUrl, secret: String(credentials.apiKey ?? '') };
 }
 
 /** One execution of the node over all its items: what the items share (account, batch, pool). */
@@ -131,7 +132,7 @@ class NodeRun<Input extends JobInput> {
 		try {
 			const options = readOptions(ctx, itemIndex, optionsSpecOf(provider));
 			const context = provider.readContext?.(ctx, itemIndex);
-			if (this.operation === 'get') return { jobId: readJobId(ctx, itemIndex), context, options };
+			if (this.operation === 'get') return { jobId: readJobId(ctx, itemIndex, provider), context, options };
 			return { input: provider.readInput(ctx, itemIndex), context, options };
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(ctx.getNode(), error);
@@ -169,6 +170,7 @@ class ItemRun<Input extends JobInput> {
 		this.options = plan.options;
 		this.api = new Transport(node.ctx, node.provider, account.baseUrl, node.batch.signal, account.secret);
 		if (this.options.requestTimeout) this.api.requestTimeoutMs = this.options.requestTimeout * 1000;
+		this.api.allowPrivateUrls = this.options.allowPrivateUrls === true;
 		this.jobId = plan.jobId;
 		const { runKey } = node;
 		this.resumeKey =
@@ -233,7 +235,10 @@ class ItemRun<Input extends JobInput> {
 
 	/** Every answer about the job passes here: the first id is recorded (and remembered for Retry On Fail). */
 	private track(answer: JobSnapshot): JobSnapshot {
-		const snapshot = finished(answer);
+		const snapshot = redactSnapshot(finished(answer), this.api);
+		// A hostile answer's id would walk up the API path on the next status check.
+		const idProblem = jobIdProblem(snapshot.jobId, this.provider);
+		if (idProblem) throw new NodeOperationError(this.ctx.getNode(), `${this.provider.displayName} answered with an unusable job ID: ${idProblem}`, { itemIndex: this.itemIndex });
 		if (!this.jobId) this.recordJob(snapshot.jobId);
 		this.jobId = snapshot.jobId;
 		this.snapshot = snapshot;
@@ -304,7 +309,7 @@ class ItemRun<Input extends JobInput> {
 		const items: INodeExecutionData[] = [];
 		for (const [index, video] of videos.entries()) {
 			const itemJson: IDataObject = { ...json };
-			if (video.url) itemJson.videoUrl = video.url;
+			if (video.url) itemJson.videoUrl = this.api.redact(video.url);
 			if (videos.length > 1) itemJson.videoIndex = index;
 			const item: INodeExecutionData = { json: itemJson, pairedItem: { item: itemIndex } };
 			// Bytes in hand with no URL (a synchronous API's answer) are stored even with Download off: nothing else keeps them.
@@ -327,6 +332,9 @@ class ItemRun<Input extends JobInput> {
 	private withJob(error: unknown): VideoNodeError {
 		const { provider, jobId } = this;
 		const nodeError = asNodeError(this.ctx.getNode(), error);
+		// Provider texts reach errors in many ways (answers, echoes): none may carry the key.
+		nodeError.message = this.api.redact(nodeError.message);
+		if (typeof nodeError.description === 'string') nodeError.description = this.api.redact(nodeError.description);
 		if (isCanceled(error)) nodeError.message = jobId ? `Canceled while waiting for ${provider.displayName} job ${jobId}` : 'The execution was canceled';
 		nodeError.context.itemIndex = this.itemIndex;
 		if (!jobId) return nodeError;
@@ -359,14 +367,41 @@ function runKeyOf(ctx: IExecuteFunctions): RunKey | undefined {
 	return { executionId: String(executionId), node: node.id || node.name };
 }
 
-function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
+function readJobId(ctx: IExecuteFunctions, itemIndex: number, provider: { jobIdMayContainSlash?: boolean }): string {
 	const jobId = String(ctx.getNodeParameter('jobId', itemIndex, '') ?? '').trim();
 	if (!jobId)
 		throw new NodeOperationError(ctx.getNode(), 'Invalid parameter jobId: Job ID is empty', {
 			itemIndex,
 			description: 'Give the ID that the Submit operation (or an error message) returned.',
 		});
+	const problem = jobIdProblem(jobId, provider);
+	if (problem)
+		throw new NodeOperationError(ctx.getNode(), `Invalid parameter jobId: ${problem}`, {
+			itemIndex,
+			description: 'Give the ID that the Submit operation (or an error message) returned. Nothing was sent.',
+		});
 	return jobId;
+}
+
+/**
+ * Why a job ID cannot be used: one made only of dots walks up the API path (`/tasks/..`), and a `/`
+ * reaches another route, unless the provider's IDs are documented to contain it and travel in a query
+ * (AI/ML API's `<uuid>:<model>`, models like `pixverse/v5/text-to-video`). Control characters never.
+ */
+export function jobIdProblem(jobId: string, provider: { jobIdMayContainSlash?: boolean }): string | undefined {
+	if (/^\.+$/.test(jobId)) return `Job ID "${jobId}" is made only of dots`;
+	if (!provider.jobIdMayContainSlash && /[/\\]/.test(jobId)) return `Job ID "${jobId}" contains a slash`;
+	if (/[\u0000-\u001f\u007f]/.test(jobId)) return 'Job ID contains control characters';
+	return undefined;
+}
+
+/** A snapshot with every provider text redacted (failure reasons, text details): they go to the output as they are. */
+function redactSnapshot(snapshot: JobSnapshot, api: Transport): JobSnapshot {
+	const failure = snapshot.failure ? { ...snapshot.failure, message: api.redact(snapshot.failure.message) } : undefined;
+	const details = snapshot.details
+		? Object.fromEntries(Object.entries(snapshot.details).map(([key, value]) => [key, typeof value === 'string' ? api.redact(value) : value]))
+		: undefined;
+	return { ...snapshot, failure, details };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface EngineOptions {
 	waitForCompletion: boolean;
 	/** Seconds one request may take; synchronous APIs hold it for the whole render. */
 	requestTimeout?: number;
+	/** Provider-given addresses on a local network may be fetched (nodes/shared/urlGuard.ts); absent in older saved states. */
+	allowPrivateUrls?: boolean;
 }
 
 export const DEFAULT_MAX_WAIT_SECONDS = 20 * 60;
@@ -96,6 +98,14 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 		default: {},
 		options: [
 			{
+				displayName: 'Allow Private Network URLs',
+				name: 'allowPrivateUrls',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to fetch video and upload addresses the provider gives even when they are plain http or on this machine, a private network or a cloud metadata service. Off (the default) protects n8n\'s network from a hostile or compromised provider; a Base URL on a local network already allows its own kind of address.',
+			},
+			{
 				displayName: 'Binary Property',
 				name: 'binaryPropertyName',
 				type: 'string',
@@ -138,6 +148,7 @@ const optionsSchema = z.object({
 	binaryPropertyName: z.string().trim().min(1, 'Binary Property must not be empty'),
 	waitForCompletion: z.boolean(),
 	requestTimeout: z.number().min(1, 'Request Timeout must be at least 1 second').optional(),
+	allowPrivateUrls: z.boolean(),
 });
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number, spec: OptionsSpec): EngineOptions {
@@ -155,6 +166,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, spec: Opt
 			binaryPropertyName: 'data',
 			waitForCompletion: false,
 			requestTimeout: spec.defaultRequestTimeout,
+			allowPrivateUrls: false,
 			...Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== '')),
 		},
 		'Options',

@@ -10,6 +10,7 @@ import type {
 import { apiError, canceledError, isCanceled } from './errors';
 import { providerMessage } from './errorBody';
 import { cancellableSleep } from './sleep';
+import { guardProviderUrl } from './urlGuard';
 import type { ApiErrorInfo, ByteStream, ExplainedError, RequestPhase, VideoProvider } from './types';
 
 /** The only module that speaks HTTP: n8n's helpers, the credential on the API's own origin only, retries by phase. */
@@ -65,6 +66,8 @@ const BACKOFF_CAP_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
 const ERROR_BODY_LIMIT = 64 * 1024;
+/** The longest Retry-After honoured where no Max Wait bounds the wait (Get, uploads, a Get's download). */
+export const RETRY_AFTER_CAP_MS = 60_000;
 
 export class Transport {
 	private readonly origin: string;
@@ -74,6 +77,8 @@ export class Transport {
 	deadline = Number.POSITIVE_INFINITY;
 	/** Timeout of API requests (not downloads) unless a request sets its own: the Request Timeout option. */
 	requestTimeoutMs?: number;
+	/** Options → Allow Private Network URLs: provider-given addresses on a local network are fetched (nodes/shared/urlGuard.ts). */
+	allowPrivateUrls = false;
 
 	constructor(
 		/** An execution, or the editor loading a list (a gateway's models) through the same rules. */
@@ -110,6 +115,7 @@ export class Transport {
 	 * checks are; the body is opened anew for each attempt and closed after the last.
 	 */
 	async upload<T = unknown>(req: UploadRequest): Promise<ApiResponse<T>> {
+		if (req.url !== undefined) this.guardUrl(req.url);
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.url ?? this.baseUrl + (req.path ?? ''),
@@ -141,6 +147,7 @@ export class Transport {
 	 * route); a CDN gets a bare request, as the providers' own SDKs do.
 	 */
 	async download(url: string): Promise<DownloadedVideo> {
+		this.guardUrl(url);
 		const sameOrigin = new URL(url, this.baseUrl).origin === this.origin;
 		const options: IHttpRequestOptions = {
 			method: 'GET',
@@ -155,6 +162,11 @@ export class Transport {
 			mimeType: header(response.headers, 'content-type')?.split(';')[0].trim(),
 			sizeBytes: Number.isFinite(contentLength) && contentLength > 0 ? contentLength : undefined,
 		};
+	}
+
+	/** A provider-given address (video, CDN, presigned upload) is checked before anything is sent to it. */
+	private guardUrl(url: string) {
+		guardProviderUrl(this.ctx.getNode(), url, { baseUrl: this.baseUrl, allowPrivate: this.allowPrivateUrls }, this.provider.displayName);
 	}
 
 	/** `prepare`: what each attempt sets anew (an upload's body); `upload`: the request uploads an input image. */
@@ -187,6 +199,8 @@ export class Transport {
 				const body = await readErrorBody(response.body);
 				info = { statusCode: response.statusCode, body, providerMessage: this.redact(providerMessage(body)), phase };
 				retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
+				// `86400` must not hold an item for a day where no deadline applies.
+				if (retryAfterMs !== undefined && !Number.isFinite(this.deadline)) retryAfterMs = Math.min(retryAfterMs, RETRY_AFTER_CAP_MS);
 			} catch (error) {
 				if (this.signal?.aborted || isCanceled(error)) throw canceledError(this.ctx.getNode());
 				info = { networkCode: networkCode(error), providerMessage: this.redact(String(error?.message ?? error)), phase };
@@ -208,9 +222,15 @@ export class Transport {
 		return info.upload ? { ...explained, message: `Uploading the image failed, so no job was submitted: ${explained.message}` } : explained;
 	}
 
-	/** Belt and braces: a provider echoing the key back must not put it in an error. */
-	private redact(text: string | undefined) {
-		return text && this.secret ? text.split(this.secret).join('***') : text;
+	/**
+	 * Belt and braces: a provider echoing the key back must not put it in an error or the output. Every
+	 * provider text passes here (error bodies, failure reasons of answers that succeeded), with the
+	 * key's URL-encoded forms too.
+	 */
+	redact(text: string): string;
+	redact(text: string | undefined): string | undefined;
+	redact(text: string | undefined): string | undefined {
+		return redactSecret(text, this.secret);
 	}
 }
 
@@ -281,4 +301,18 @@ async function readErrorBody(body: unknown): Promise<unknown> {
 	} catch {
 		return text;
 	}
+}
+
+const MIN_REDACTED_SECRET_LENGTH = 6;
+
+/** `text` with every form of `secret` an echo may take (as is, URL-encoded, form-encoded) replaced by `***`. */
+export function redactSecret(text: string | undefined, secret: string): string | undefined {
+	// The node's own words pass here too: a key of a few characters (no real key is) would mangle them.
+	if (!text || secret.length < MIN_REDACTED_SECRET_LENGTH) return text;
+	const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), encodeURI(secret)]);
+	let out = text;
+	for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+		out = out.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), form.includes('%') ? 'gi' : 'g'), '***');
+	}
+	return out;
 }

@@ -68,6 +68,8 @@ interface ProviderBase<Input extends JobInput, Context> {
 	readInput(ctx: IExecuteFunctions, itemIndex: number): Input;
 	/** Reads, for every operation and before any request, what `status` needs besides the job id (an account, an option). */
 	readContext?(ctx: IExecuteFunctions, itemIndex: number): Context;
+	/** The API's job IDs may contain `/` (they travel in a query, never in a path): AI/ML API's `<uuid>:<model>`. */
+	jobIdMayContainSlash?: boolean;
 	/** Plain words for the provider's HTTP errors that the shared defaults do not explain. */
 	explainError?(error: ApiErrorInfo): Partial<ExplainedError> | undefined;
 }
@@ -91,6 +93,8 @@ export interface AsyncVideoProvider<Input extends JobInput = JobInput, Context =
 	 * waiting execution keeps it.
 	 */
 	withCallback?(input: Input, url: string): Input;
+	/** The job a callback's body names (only which job to read: its state still comes from the API). */
+	callbackJobId?(body: unknown): string | undefined;
 }
 
 /**

@@ -196,4 +196,49 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		expect((requests('submit')[0].body as IDataObject).replyUrl).toBeUndefined();
 		expect(run.runExecutionData.waitTill).toBeUndefined();
 	});
+
+	test('a callback flood (50 jobs, 5 progress calls and 2 final calls each) is bounded: one check at a time, the named job only, one finish', async () => {
+		const JOBS = 50;
+		// Jobs long enough that none ends during the progress calls, even on a loaded machine.
+		const prompts = Array.from({ length: JOBS }, (_, i) => `flood ${i} [sandbox:seconds=8] [sandbox:reply=none]`);
+		const run = execution({ ...CALLBACK, maxJobs: 50 }, prompts);
+		expect((await run.run()).error).toBeUndefined();
+		const ids = prompts.map((prompt) => jobFor(prompt).taskId);
+		expect(new Set(ids).size).toBe(JOBS);
+		const pollsBefore = requests('poll').length;
+		// Every progress call names its task, as useapi.net's body does; they all arrive at once.
+		const progress = await Promise.all(ids.flatMap((id) => Array.from({ length: 5 }, () => run.call({ task: { id, status: 10 }, status: 10 }))));
+		expect(progress.every(({ result }) => result.workflowData === undefined)).toBe(true);
+		const progressPolls = requests('poll').length - pollsBefore;
+		// Then every job ends, and each sends its final call twice.
+		await sleep(Math.max(...jobs().map((job) => (job as unknown as { finishedAt: number }).finishedAt)) - Date.now() + 300);
+		const finals = await Promise.all(ids.flatMap((id) => [run.call({ task: { id, status: 99 }, status: 99 }), run.call({ task: { id, status: 99 }, status: 99 })]));
+		const resumed = finals.filter(({ result }) => result.workflowData);
+		const polls = requests('poll').length - pollsBefore;
+		const downloads = requests('download').length;
+		console.info(`callback flood, ${JOBS} jobs, 5 progress + 2 final calls each: ${polls} status requests (${progressPolls} during progress), ${downloads} downloads, ${resumed.length} resume(s)`);
+		expect(resumed).toHaveLength(1);
+		expect(resumed[0].result.workflowData![0]).toHaveLength(JOBS);
+		expect(resumed[0].result.workflowData![0].every((item) => item.json.status === 'completed')).toBe(true);
+		expect(downloads).toBe(JOBS);
+		// One sweep and one round of the named jobs while they run; one round of the finals, then the finish's own read of each.
+		expect(progressPolls).toBeLessThanOrEqual(2 * JOBS);
+		expect(polls).toBeLessThanOrEqual(4 * JOBS);
+		// Calls after the resume do nothing.
+		const late = await run.call({ task: { id: ids[0], status: 99 } });
+		expect(late.result.workflowData).toBeUndefined();
+		expect(requests('poll').length - pollsBefore).toBe(polls);
+	}, 120_000);
+
+	test('a call naming a job of another execution, or garbage, reads nothing beyond the usual check', async () => {
+		const run = execution(CALLBACK, ['one [sandbox:seconds=30] [sandbox:reply=none]']);
+		expect((await run.run()).error).toBeUndefined();
+		await run.call({});
+		const after = requests('poll').length;
+		expect(after).toBe(1);
+		await Promise.all([run.call({ task: { id: 999999999 } }), run.call({ task: { id: '../../accounts' } })]);
+		// Not one of this execution's jobs: treated as a call naming none (one coalesced check of the unfinished job).
+		expect(requests('poll').length - after).toBeLessThanOrEqual(1);
+		expect(requests('poll').every((p) => /\/useapi\/v1\/kling\/tasks\/\d+$/.test(p.url))).toBe(true);
+	});
 });

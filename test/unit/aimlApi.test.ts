@@ -154,6 +154,8 @@ describe('errors, credential, node', () => {
 		expect(credential.properties.map((p) => [p.name, p.default, p.typeOptions?.password ?? false])).toEqual([
 			['apiKey', '', true],
 			['baseUrl', 'https://api.aimlapi.com', false],
+			['baseUrlUserInfoNotice', '', false],
+			['baseUrlHttpNotice', '', false],
 		]);
 		expect(description).toMatchObject({ name: 'aimlApi', displayName: 'AI/ML API', usableAsTool: true, credentials: [{ name: 'aimlApiApi', required: true }] });
 		const [operation] = shown({}, 'operation');
