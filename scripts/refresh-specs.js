@@ -6,6 +6,8 @@
  *   git clone https://github.com/magichourhq/docs /tmp/magichour-docs
  *   node scripts/refresh-specs.js magic-hour /tmp/magichour-docs
  *
+ * (`--out <dir>` writes elsewhere than specs/<provider>/, e.g. to compare before replacing.)
+ *
  * The clone may be a working tree or a bare repository (then HEAD's file is read). The pinned copy
  * records the repository, commit and commit date; specs/<provider>/SOURCE.md says the same for people.
  * Then `npx jest test/unit/specs.magicHour.test.ts` names every model and field where the node's
@@ -30,10 +32,13 @@ function readSpec(clone, file) {
 	return git(clone, 'show', `HEAD:${file}`);
 }
 
-function main([provider, clone]) {
+function main(args) {
+	const outAt = args.indexOf('--out');
+	const outDir = outAt >= 0 ? path.resolve(args[outAt + 1]) : undefined;
+	const [provider, clone] = outAt >= 0 ? args.filter((_, i) => i !== outAt && i !== outAt + 1) : args;
 	const entry = SPECS[provider];
 	if (!entry || !clone) {
-		console.error(`usage: node scripts/refresh-specs.js <${Object.keys(SPECS).join('|')}> <path-to-clone>`);
+		console.error(`usage: node scripts/refresh-specs.js <${Object.keys(SPECS).join('|')}> <path-to-clone> [--out <dir>]`);
 		process.exit(2);
 	}
 	const spec = require(entry.module);
@@ -41,11 +46,12 @@ function main([provider, clone]) {
 	const date = git(clone, 'log', '-1', '--format=%cI', 'HEAD');
 	const source = { repository: entry.repository, path: spec.SPEC_PATH, commit, date };
 	const pinned = spec.pin(JSON.parse(readSpec(clone, spec.SPEC_PATH)), source);
-	fs.mkdirSync(path.dirname(spec.PINNED), { recursive: true });
-	fs.writeFileSync(spec.PINNED, `${JSON.stringify(pinned, null, '\t')}\n`);
+	const target = outDir ? path.join(outDir, path.basename(spec.PINNED)) : spec.PINNED;
+	fs.mkdirSync(path.dirname(target), { recursive: true });
+	fs.writeFileSync(target, `${JSON.stringify(pinned, null, '\t')}\n`);
 	const models = spec.matrix(pinned);
 	fs.writeFileSync(
-		path.join(path.dirname(spec.PINNED), 'SOURCE.md'),
+		path.join(path.dirname(target), 'SOURCE.md'),
 		[
 			`# ${pinned.info.title}: pinned spec`,
 			'',
@@ -63,7 +69,7 @@ function main([provider, clone]) {
 			'',
 		].join('\n'),
 	);
-	console.log(`${provider}: pinned ${path.relative(process.cwd(), spec.PINNED)} from ${source.repository} ${commit.slice(0, 7)} (${date})`);
+	console.log(`${provider}: pinned ${path.relative(process.cwd(), target)} from ${source.repository} ${commit.slice(0, 7)} (${date})`);
 	console.log(`models: ${models.models.join(', ')}`);
 }
 
