@@ -18,7 +18,8 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
 const SPECS = {
-	'magic-hour': { module: './specs/magic-hour.js', repository: 'https://github.com/magichourhq/docs' },
+	'magic-hour': './specs/magic-hour.js',
+	'aiml-api': './specs/aiml-api.js',
 };
 
 function git(clone, ...args) {
@@ -41,36 +42,39 @@ function main(args) {
 		console.error(`usage: node scripts/refresh-specs.js <${Object.keys(SPECS).join('|')}> <path-to-clone> [--out <dir>]`);
 		process.exit(2);
 	}
-	const spec = require(entry.module);
+	const spec = require(entry);
 	const commit = git(clone, 'rev-parse', 'HEAD');
 	const date = git(clone, 'log', '-1', '--format=%cI', 'HEAD');
-	const source = { repository: entry.repository, path: spec.SPEC_PATH, commit, date };
-	const pinned = spec.pin(JSON.parse(readSpec(clone, spec.SPEC_PATH)), source);
-	const target = outDir ? path.join(outDir, path.basename(spec.PINNED)) : spec.PINNED;
-	fs.mkdirSync(path.dirname(target), { recursive: true });
-	fs.writeFileSync(target, `${JSON.stringify(pinned, null, '\t')}\n`);
-	const models = spec.matrix(pinned);
+	const outputs = spec.FILES.map(({ from, to }) => {
+		// When the file itself last changed, besides the commit it was read at.
+		const changed = git(clone, 'log', '-1', '--format=%H %cI', 'HEAD', '--', from).split(' ');
+		const source = { repository: spec.REPOSITORY, path: from, commit, date, ...(changed[0] ? { fileCommit: changed[0], fileDate: changed[1] } : {}) };
+		const pinned = spec.pin(JSON.parse(readSpec(clone, from)), source);
+		const target = outDir ? path.join(outDir, path.basename(to)) : to;
+		fs.mkdirSync(path.dirname(target), { recursive: true });
+		fs.writeFileSync(target, `${JSON.stringify(pinned, null, '\t')}\n`);
+		return { from, target, title: pinned.info?.title };
+	});
+	const dir = path.dirname(outputs[0].target);
 	fs.writeFileSync(
-		path.join(path.dirname(target), 'SOURCE.md'),
+		path.join(dir, 'SOURCE.md'),
 		[
-			`# ${pinned.info.title}: pinned spec`,
+			`# ${provider}: pinned spec`,
 			'',
-			`- repository: ${source.repository}`,
-			`- file: \`${source.path}\``,
+			`- repository: ${spec.REPOSITORY}`,
 			`- commit: \`${commit}\``,
 			`- commit date: ${date}`,
+			`- files: ${outputs.map((o) => `\`${o.from}\` → \`${path.basename(o.target)}\``).join(', ')}`,
 			'',
-			'`openapi.json` here holds the operations this package calls, copied whole from that file',
-			'(code samples dropped), with the same source in `info.x-source`. Refresh it with',
+			'Each pinned file holds what this package uses of its source, with the same source (and the commit',
+			'and date of the file\'s last change) in `info.x-source`. Refresh with',
 			`\`node scripts/refresh-specs.js ${provider} <path-to-clone>\` (CONTRIBUTING.md, "Provider specs").`,
 			'',
-			`Models in the \`model\` enum: ${models.models.join(', ')}.`,
-			`Documented (current): ${models.documented.join(', ')}.`,
+			...(outDir ? [] : spec.summary()),
 			'',
 		].join('\n'),
 	);
-	console.log(`${provider}: pinned ${path.relative(process.cwd(), target)} from ${source.repository} ${commit.slice(0, 7)} (${date})`);
-	console.log(`models: ${models.models.join(', ')}`);
+	for (const output of outputs) console.log(`${provider}: pinned ${path.relative(process.cwd(), output.target)} from ${spec.REPOSITORY} ${commit.slice(0, 7)} (${date})`);
 }
 
 main(process.argv.slice(2));

@@ -98,4 +98,14 @@ function matrix(spec) {
 	};
 }
 
-module.exports = { SPEC_PATH, PINNED, OPERATIONS, pin, loadPinned, matrix };
+/** For scripts/refresh-specs.js: the provider's repository, and each pinned file with its source file. */
+const REPOSITORY = 'https://github.com/magichourhq/docs';
+const FILES = [{ from: SPEC_PATH, to: PINNED }];
+
+/** Lines for SOURCE.md about what was pinned. */
+function summary() {
+	const models = matrix(loadPinned());
+	return [`Models in the \`model\` enum: ${models.models.join(', ')}.`, `Documented (current): ${models.documented.join(', ')}.`];
+}
+
+module.exports = { REPOSITORY, FILES, SPEC_PATH, PINNED, OPERATIONS, pin, loadPinned, matrix, summary };

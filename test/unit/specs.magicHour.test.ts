@@ -16,7 +16,7 @@ const specs = require('../../scripts/specs/magic-hour.js') as {
 	loadPinned(file?: string): Spec;
 	matrix(spec: Spec): Matrix;
 };
-type Spec = { info: { 'x-source': { repository: string; path: string; commit: string; date: string } }; paths: Record<string, unknown> };
+type Spec = { info: { 'x-source': { repository: string; path: string; commit: string; date: string; fileCommit?: string; fileDate?: string } }; paths: Record<string, unknown> };
 type Matrix = {
 	models: string[];
 	imageModels: string[];
@@ -124,6 +124,9 @@ test('the pinned spec names its source: repository, file, commit and date', () =
 		path: 'api-reference/openapi.json',
 		commit: expect.stringMatching(/^[0-9a-f]{40}$/),
 		date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+		// The commit and date of the file's own last change.
+		fileCommit: expect.stringMatching(/^[0-9a-f]{40}$/),
+		fileDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
 	});
 	// The paths the node, its uploads and its status checks call.
 	expect(Object.keys(pinned.paths).sort()).toEqual(['/v1/files/upload-urls', '/v1/image-to-video', '/v1/text-to-video', '/v1/video-projects/{id}']);
@@ -186,7 +189,7 @@ test('refresh-specs.js pins the spec of a clone, with its commit and date', () =
 		const head = git('rev-parse', 'HEAD');
 		expect(printed).toContain(`magichourhq/docs ${head.slice(0, 7)}`);
 		const refreshed = specs.loadPinned(path.join(out, 'openapi.json'));
-		expect(refreshed.info['x-source']).toMatchObject({ commit: head, repository: 'https://github.com/magichourhq/docs' });
+		expect(refreshed.info['x-source']).toMatchObject({ commit: head, fileCommit: head, repository: 'https://github.com/magichourhq/docs' });
 		expect(refreshed.paths).toEqual(pinned.paths);
 		expect(fs.readFileSync(path.join(out, 'SOURCE.md'), 'utf8')).toContain(head);
 	} finally {
