@@ -90,6 +90,29 @@ async function startPrism(specFile: string, port: number): Promise<ChildProcess>
 	return child;
 }
 
+function parsed(raw: Buffer): unknown {
+	if (!raw.length) return undefined;
+	try {
+		return JSON.parse(raw.toString('utf8'));
+	} catch {
+		return raw.toString('utf8');
+	}
+}
+
+/**
+ * Prism's findings: in the `sl-violations` header when the spec has an error response to answer with,
+ * else in the `validation` list of its own problem+json answer (locations then lack the "request" part).
+ */
+function violationsOf(headers: http.IncomingHttpHeaders, body: Buffer): MockedRequest['violations'] {
+	if (headers['sl-violations']) return JSON.parse(String(headers['sl-violations']));
+	if (!String(headers['content-type']).includes('application/problem+json')) return [];
+	const problem = parsed(body) as { validation?: MockedRequest['violations']; title?: string; detail?: string } | undefined;
+	return (problem?.validation ?? [{ location: [], severity: 'Error', code: 'problem', message: `${problem?.title}: ${problem?.detail}` }]).map((v) => ({
+		...v,
+		location: v.location[0] === 'request' ? v.location : ['request', ...v.location],
+	}));
+}
+
 export async function startOpenApiMock(specFile: string, options: { strict?: boolean } = {}): Promise<OpenApiMock> {
 	const served = options.strict ? strictCopy(specFile) : specFile;
 	const prismPort = await freePort();
@@ -101,23 +124,21 @@ export async function startOpenApiMock(specFile: string, options: { strict?: boo
 		req.on('end', () => {
 			const raw = Buffer.concat(chunks);
 			const forward = http.request({ host: '127.0.0.1', port: prismPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-				const violations = answer.headers['sl-violations'];
-				let body: unknown = raw.length ? raw.toString('utf8') : undefined;
-				try {
-					body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
-				} catch {
-					// Not JSON: kept as text.
-				}
-				requests.push({
-					method: req.method ?? '',
-					path: req.url ?? '',
-					body,
-					authorization: req.headers.authorization,
-					status: answer.statusCode ?? 0,
-					violations: violations ? JSON.parse(String(violations)) : [],
+				const answerChunks: Buffer[] = [];
+				answer.on('data', (chunk: Buffer) => answerChunks.push(chunk));
+				answer.on('end', () => {
+					const answerBody = Buffer.concat(answerChunks);
+					requests.push({
+						method: req.method ?? '',
+						path: req.url ?? '',
+						body: parsed(raw),
+						authorization: req.headers.authorization,
+						status: answer.statusCode ?? 0,
+						violations: violationsOf(answer.headers, answerBody),
+					});
+					res.writeHead(answer.statusCode ?? 502, answer.headers);
+					res.end(answerBody);
 				});
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(res);
 			});
 			forward.on('error', (error) => {
 				res.writeHead(502).end(String(error));
