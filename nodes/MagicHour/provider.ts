@@ -60,6 +60,16 @@ const STATUS: Record<string, JobStatus> = {
 
 export const DEFAULT_POLL_INTERVAL = 1;
 
+/**
+ * `audio` where the model lets it be switched: as set (false unless switched on). A typed-in model may
+ * take no audio at all, so it gets the field only when audio is switched on.
+ */
+function audioField(input: MagicHourInput): boolean | undefined {
+	if (audioSupport(input.model) !== 'toggle') return undefined;
+	if (modelSpec(TABLE, input.model)?.traits?.typed) return input.audio ? true : undefined;
+	return input.audio ?? false;
+}
+
 export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 	baseUrl: BASE_URL_RULES.magicHour.normalize,
 	name: 'magicHour',
@@ -107,8 +117,7 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 			end_seconds: input.duration,
 			aspect_ratio: assets ? undefined : input.aspectRatio,
 			resolution: input.resolution,
-			// A typed-in model may take no audio at all: it gets the field only when audio is switched on.
-			audio: audioSupport(input.model) !== 'toggle' ? undefined : modelSpec(TABLE, input.model)?.traits?.typed ? input.audio || undefined : (input.audio ?? false),
+			audio: audioField(input),
 			style: { prompt: input.prompt },
 			assets,
 		};
