@@ -1,56 +1,108 @@
-import { type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec, resolutionField } from '../shared/capabilities';
+import { type FieldSpec, type FieldValue, type ImageSupport, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec, resolutionField } from '../shared/capabilities';
 
 /**
- * Magic Hour text-to-video models (POST /v1/text-to-video in Magic Hour's OpenAPI file,
- * github.com/magichourhq/docs api-reference/openapi.json, model matrix of 2026-02-27 .. 2026-03-24;
- * docs/providers/magic-hour.md, "The API as this node uses it"). Drives the node's options and its validation.
+ * Magic Hour's video models, from its OpenAPI file (github.com/magichourhq/docs, api-reference/openapi.json,
+ * commit f5df0c5 of 2026-08-22, pinned in specs/magic-hour/): the `model` enum, and per model the lists that
+ * the descriptions of `end_seconds`, `aspect_ratio`, `resolution`, `audio` and `assets.end_image_file_path`
+ * spell out. test/unit/specs.magicHour.test.ts fails, naming model and field, where this table and the
+ * pinned spec disagree. Drives the node's options and its validation (docs/providers/magic-hour.md).
  */
 
 const range = (from: number, to: number, step = 1) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
 
 export type AudioSupport = 'always' | 'toggle' | 'none';
-type MagicHourTraits = { audio: AudioSupport };
+type MagicHourTraits = {
+	audio: AudioSupport;
+	/** In the spec's `model` enum but no longer in its documentation: kept so that saved workflows run. */
+	legacy?: boolean;
+	/** An end frame only up to this duration (Veo 3.1: "Requires a duration of 8 seconds or less"). */
+	endFrameMaxSeconds?: number;
+	/** A model id typed in: Magic Hour alone validates it. */
+	typed?: boolean;
+};
 
 const WIDE_TALL_SQUARE = ['16:9', '9:16', '1:1'];
 const WIDE_TALL = ['16:9', '9:16'];
 
-function model(
-	value: string,
-	name: string,
-	description: string,
-	durations: number[],
-	defaultDuration: number,
-	aspectRatios: string[],
-	resolutions: string[],
-	audio: AudioSupport,
-	aliases?: string[],
-): ModelEntry<MagicHourTraits> {
+interface ModelFacts {
+	durations: number[];
+	aspectRatios: string[];
+	resolutions: string[];
+	audio: AudioSupport;
+	/** Resolutions at which the model takes an end frame; absent: none. */
+	endFrame?: string[];
+	endFrameMaxSeconds?: number;
+	legacy?: boolean;
+	aliases?: string[];
+}
+
+function model(value: string, name: string, description: string, facts: ModelFacts): ModelEntry<MagicHourTraits> {
+	const { durations, aspectRatios, resolutions } = facts;
+	const traits: MagicHourTraits = { audio: facts.audio };
+	if (facts.legacy) traits.legacy = true;
+	if (facts.endFrameMaxSeconds) traits.endFrameMaxSeconds = facts.endFrameMaxSeconds;
 	return {
 		value,
-		aliases,
+		aliases: facts.aliases,
 		name,
 		description,
 		fields: {
-			duration: { values: durations, default: defaultDuration },
+			duration: { values: durations, default: durations.includes(5) ? 5 : durations[0] },
 			aspectRatio: { values: aspectRatios },
 			resolution: { values: resolutions, default: resolutions.includes('720p') ? '720p' : resolutions[0] },
 		},
-		traits: { audio },
+		traits,
 		// Every model of POST /v1/text-to-video takes a start image on POST /v1/image-to-video (the spec's
-		// `model` enum is the same list there); end frames per END_FRAME.
-		image: { start: 'optional', binary: true, ...(END_FRAME[value] ? { end: 'optional', endResolutions: END_FRAME[value] } : {}) },
+		// `model` enum is the same list there); an end frame where `end_image_file_path` says so.
+		image: { start: 'optional', binary: true, ...(facts.endFrame ? { end: 'optional', endResolutions: facts.endFrame } : {}) },
+	};
+}
+
+const FACTS: Record<string, ModelFacts> = {
+	'kling-2.6': { durations: [5, 10], aspectRatios: WIDE_TALL_SQUARE, resolutions: ['720p', '1080p'], audio: 'none', endFrame: ['1080p'] },
+	'kling-3.0': { durations: range(3, 15), aspectRatios: WIDE_TALL_SQUARE, resolutions: ['720p', '1080p', '4k'], audio: 'toggle', endFrame: ['720p', '1080p', '4k'] },
+	'ltx-2.3': { durations: [...range(1, 10), 15, 20, 25, 30], aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p', '1080p'], audio: 'toggle', endFrame: ['480p', '720p', '1080p'] },
+	'minimax-h3': { durations: [...range(1, 10), 15, 20, 25, 30], aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p', '1080p'], audio: 'toggle' },
+	'seedance-1.5': { durations: range(4, 12), aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p', '1080p'], audio: 'toggle', endFrame: ['480p', '720p', '1080p'] },
+	'seedance-2.0': { durations: range(4, 15), aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p'], audio: 'toggle', endFrame: ['480p', '720p'] },
+	'seedance-2.0-mini': { durations: range(4, 15), aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p'], audio: 'toggle', endFrame: ['480p', '720p'] },
+	'seedance-2.5': { durations: range(4, 30), aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p'], audio: 'toggle', endFrame: ['480p', '720p'] },
+	'sora-2': { durations: [4, 8, 12, 24, 36, 48, 60], aspectRatios: WIDE_TALL, resolutions: ['720p'], audio: 'toggle' },
+	'veo3.1': { durations: [4, 6, 8, 16, 24, 32, 40, 48, 56], aspectRatios: WIDE_TALL, resolutions: ['720p', '1080p'], audio: 'toggle', endFrame: ['720p', '1080p'], endFrameMaxSeconds: 8, aliases: ['veo3.1-audio'] },
+	'veo3.1-lite': { durations: [4, 6, 8, 16, 24, 32, 40, 48, 56], aspectRatios: WIDE_TALL, resolutions: ['720p', '1080p'], audio: 'toggle', endFrame: ['720p', '1080p'], endFrameMaxSeconds: 8 },
+	'wan-2.2': { durations: [...range(3, 10), 15], aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p', '1080p'], audio: 'none' },
+};
+
+const both = <T>(a: readonly T[], b: readonly T[]) => a.filter((value) => b.includes(value));
+
+/**
+ * `default`: "uses our currently recommended model for general use. For paid tiers, defaults to
+ * `kling-3.0`. For free tiers, it defaults to `ltx-2.3`." The node cannot know the plan, so it offers
+ * what both allow.
+ */
+export const DEFAULT_STANDS_FOR = { paid: 'kling-3.0', free: 'ltx-2.3' } as const;
+function defaultFacts(): ModelFacts {
+	const paid = FACTS[DEFAULT_STANDS_FOR.paid];
+	const free = FACTS[DEFAULT_STANDS_FOR.free];
+	return {
+		durations: both(paid.durations, free.durations),
+		aspectRatios: both(paid.aspectRatios, free.aspectRatios),
+		resolutions: both(paid.resolutions, free.resolutions),
+		audio: paid.audio === free.audio ? paid.audio : 'none',
+		endFrame: paid.endFrame && free.endFrame ? both(paid.endFrame, free.endFrame) : undefined,
 	};
 }
 
 /**
- * Models that take an end frame (`assets.end_image_file_path`, in the spec since 2026-03-12), and at
- * which resolutions: Seedance at all of its own, Kling 2.5 and 3.0 at 1080p only. LTX-2, Sora 2, Veo 3.1
- * (matrix of the 2026-03-24 spec), Kling 1.6 and `default` (which may be LTX-2 on free plans) take none.
+ * Legacy models: still in the spec's `model` enum, no longer documented. Their lists are those of the
+ * last spec that documented them (2026-03-24, commit c5e7666); the deprecated "-audio" ids (the spec's
+ * `model` description) mean the base model with audio on.
  */
-const END_FRAME: Readonly<Record<string, readonly string[]>> = {
-	seedance: ['480p', '720p', '1080p'],
-	'kling-2.5': ['1080p'],
-	'kling-3.0': ['1080p'],
+const LEGACY: Record<string, ModelFacts> = {
+	'kling-1.6': { durations: range(5, 60, 5), aspectRatios: WIDE_TALL_SQUARE, resolutions: ['720p', '1080p'], audio: 'none', legacy: true },
+	'kling-2.5': { durations: [5, 10], aspectRatios: WIDE_TALL_SQUARE, resolutions: ['720p', '1080p'], audio: 'always', endFrame: ['1080p'], legacy: true, aliases: ['kling-2.5-audio'] },
+	'ltx-2': { durations: [...range(3, 10), 15, 20, 25, 30], aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p', '1080p'], audio: 'always', legacy: true },
+	seedance: { durations: range(2, 12), aspectRatios: WIDE_TALL_SQUARE, resolutions: ['480p', '720p', '1080p'], audio: 'none', endFrame: ['480p', '720p', '1080p'], legacy: true },
 };
 
 /**
@@ -78,33 +130,57 @@ export const URL_EXTENSIONS = ['png', 'jpg', 'jpeg', 'jfif', 'heic', 'heif', 'we
 export const MAGIC_HOUR_FIELDS: FieldSpec[] = [
 	durationField('Length of the video. The lengths offered depend on the model.', 5),
 	aspectRatioField('Shape of the video. Sora 2 and Veo 3.1 make 16:9 and 9:16 only.', '16:9'),
-	resolutionField('Output resolution. The resolutions offered depend on the model; 1080p needs a paid plan.', '720p'),
+	resolutionField('Output resolution. The resolutions offered depend on the model (4K: Kling 3.0); 1080p and up need a paid plan.', '720p'),
 ];
+
+/** Every value some model takes, in `order` (numbers: ascending): what a typed-in model id is offered. */
+const union = <T extends FieldValue>(lists: T[][], order: readonly T[] = []): T[] => {
+	const all = [...new Set(lists.flat())];
+	const rank = (value: T) => (typeof value === 'number' ? value : order.indexOf(value));
+	return all.sort((a, b) => rank(a) - rank(b));
+};
+const RESOLUTIONS = ['480p', '720p', '1080p', '4k'];
+const current = Object.values(FACTS);
 
 export const MAGIC_HOUR_CAPABILITIES = capabilityTable<MagicHourTraits>({
 	defaultModel: 'default',
 	fields: MAGIC_HOUR_FIELDS,
+	// Current models first, in the spec's order; legacy ones after, marked.
 	models: [
-		model(
-			'default',
-			'Default (Recommended by Magic Hour)',
-			'Magic Hour picks its recommended model: Kling 2.5 on paid plans, LTX-2 on free plans. Offers what both allow.',
-			[5, 10],
-			5,
-			WIDE_TALL_SQUARE,
-			['720p', '1080p'],
-			'always',
-		),
-		model('ltx-2', 'LTX-2', 'Fast iteration with audio, lip-sync and expressive faces. Audio always included.', [...range(3, 10), 15, 20, 25, 30], 5, WIDE_TALL_SQUARE, ['480p', '720p', '1080p'], 'always'),
-		model('seedance', 'Seedance', 'Fast iteration, start and end frames. No audio.', range(2, 12), 5, WIDE_TALL_SQUARE, ['480p', '720p', '1080p'], 'none'),
-		// The deprecated "-audio" ids (the spec's `model` description) mean the base model with audio on.
-		model('kling-2.5', 'Kling 2.5', 'Motion, action and camera control. Audio always included.', [5, 10], 5, WIDE_TALL_SQUARE, ['720p', '1080p'], 'always', ['kling-2.5-audio']),
-		model('kling-3.0', 'Kling 3.0', 'Cinematic, multi-scene storytelling. Audio can be switched on.', range(3, 15), 5, WIDE_TALL_SQUARE, ['720p', '1080p'], 'toggle'),
-		model('sora-2', 'Sora 2', 'Storytelling, dialogue and creativity. 720p only; audio always included.', [4, 8, 12, 24, 36, 48, 60], 4, WIDE_TALL, ['720p'], 'always'),
-		model('veo3.1', 'Veo 3.1', 'Realism, polish and prompt adherence. Audio can be switched on.', [4, 6, 8, 16, 24, 32, 40, 48, 56], 4, WIDE_TALL, ['720p', '1080p'], 'toggle', ['veo3.1-audio']),
-		model('kling-1.6', 'Kling 1.6 (Legacy)', 'Dependable clips with smooth motion, up to 60 s. No audio.', range(5, 60, 5), 5, WIDE_TALL_SQUARE, ['720p', '1080p'], 'none'),
+		model('default', 'Default (Recommended by Magic Hour)', 'Magic Hour picks its recommended model: Kling 3.0 on paid plans, LTX-2.3 on free plans. Offers what both allow.', defaultFacts()),
+		model('kling-2.6', 'Kling 2.6', 'Action, motion blur and camera moves. 5 or 10 s, no audio.', FACTS['kling-2.6']),
+		model('kling-3.0', 'Kling 3.0', 'Best overall quality for cinematic storytelling. Up to 4K; audio can be switched on (extra credits).', FACTS['kling-3.0']),
+		model('ltx-2.3', 'LTX-2.3', 'Fastest output, for rapid iteration. 1 to 30 s; audio at no extra credits.', FACTS['ltx-2.3']),
+		model('minimax-h3', 'MiniMax H3', 'Reference-driven video with native audio. 1 to 30 s; no end frame.', FACTS['minimax-h3']),
+		model('seedance-1.5', 'Seedance 1.5', 'Smooth, consistent motion with precision. Audio adds extra credits.', FACTS['seedance-1.5']),
+		model('seedance-2.0', 'Seedance 2.0', 'Top quality with reference-to-video control. Up to 720p.', FACTS['seedance-2.0']),
+		model('seedance-2.0-mini', 'Seedance 2.0 Mini', 'Fast, consistent video with strong motion quality. Up to 720p.', FACTS['seedance-2.0-mini']),
+		model('seedance-2.5', 'Seedance 2.5', 'Highest quality realism, detail and motion. 4 to 30 s, up to 720p.', FACTS['seedance-2.5']),
+		model('sora-2', 'Sora 2', "OpenAI's model, for creativity and viral clips. 720p, 16:9 or 9:16.", FACTS['sora-2']),
+		model('veo3.1', 'Veo 3.1', "Google's model: highest realism and detail. Audio adds extra credits.", FACTS['veo3.1']),
+		model('veo3.1-lite', 'Veo 3.1 Lite', 'Veo quality at a lower cost. Audio adds extra credits.', FACTS['veo3.1-lite']),
+		model('wan-2.2', 'Wan 2.2', 'Strong physics, camera moves and motion. No audio, no end frame.', FACTS['wan-2.2']),
+		model('kling-1.6', 'Kling 1.6 (Legacy)', 'No longer in Magic Hour\'s docs, still accepted. Up to 60 s in steps of 5; no audio.', LEGACY['kling-1.6']),
+		model('kling-2.5', 'Kling 2.5 (Legacy)', 'No longer in Magic Hour\'s docs, still accepted. Audio always included.', LEGACY['kling-2.5']),
+		model('ltx-2', 'LTX-2 (Legacy)', 'No longer in Magic Hour\'s docs, still accepted. Audio always included.', LEGACY['ltx-2']),
+		model('seedance', 'Seedance (Legacy)', 'No longer in Magic Hour\'s docs, still accepted. No audio.', LEGACY.seedance),
 	],
+	// A model id typed in (one newer than this package): any value some model takes; Magic Hour alone
+	// says whether this model takes it.
+	customModel: {
+		fields: {
+			duration: { values: union(current.map((m) => m.durations)) },
+			aspectRatio: { values: union(current.map((m) => m.aspectRatios), WIDE_TALL_SQUARE) },
+			resolution: { values: union(current.map((m) => m.resolutions), RESOLUTIONS) },
+		},
+		traits: { audio: 'toggle', typed: true },
+		image: { start: 'optional', binary: true, end: 'optional' } satisfies ImageSupport,
+	},
 });
+
+/** A Magic Hour model id as the spec spells them: lower case, digits, dots and hyphens. */
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9.-]*$/;
+export const MODEL_ID_EXAMPLE = 'seedance-2.5';
 
 export const audioSupport = (modelId: string): AudioSupport =>
 	modelSpec(MAGIC_HOUR_CAPABILITIES, modelId)?.traits?.audio ?? 'none';

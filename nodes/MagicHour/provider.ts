@@ -1,12 +1,13 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities';
+import { modelIdSchema, readModelId } from '../shared/customModel';
 import { failureKind } from '../shared/failure';
 import { paramReader, parseOrThrow } from '../shared/input';
 import type { Transport } from '../shared/transport';
 import type { JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/types';
 import { readImages, type ImageInputs } from '../shared/image';
-import { audioSupport, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH } from './capabilities';
+import { audioSupport, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH, MODEL_ID_EXAMPLE, MODEL_ID_PATTERN } from './capabilities';
 import { imageAssets, imageRules } from './image';
 import { BASE_URL_RULES } from '../../credentials/common';
 
@@ -21,7 +22,19 @@ interface MagicHourInput extends JobInput, ImageInputs {
 }
 
 // Audio is read only for models where it can be switched (the toggle is hidden elsewhere).
-const schema = tableSchema(TABLE, MAX_PROMPT_LENGTH, { audio: z.boolean().optional(), name: z.string().optional() });
+const schema = tableSchema(TABLE, MAX_PROMPT_LENGTH, { audio: z.boolean().optional(), name: z.string().optional() }).superRefine((input, ctx) => {
+	// An id that is not listed (typed in, or from an expression) goes to Magic Hour as given, which alone
+	// knows its models; only the shape of an id is checked here, so that a typo with a space or capitals
+	// is caught before anything is sent.
+	const listed = TABLE.models.some((m) => m.value === input.model || m.aliases?.includes(input.model));
+	if (!listed && !MODEL_ID_PATTERN.test(input.model))
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['model'],
+			message: `"${input.model}" is not a Magic Hour model ID (lower case letters, digits, dots and hyphens, e.g. ${MODEL_ID_EXAMPLE}). Listed models: ${TABLE.models.map((m) => m.value).join(', ')}`,
+		});
+});
+const typedModelSchema = modelIdSchema(MODEL_ID_EXAMPLE);
 
 interface ProjectResponse {
 	id: string;
@@ -47,6 +60,16 @@ const STATUS: Record<string, JobStatus> = {
 
 export const DEFAULT_POLL_INTERVAL = 1;
 
+/**
+ * `audio` where the model lets it be switched: as set (false unless switched on). A typed-in model may
+ * take no audio at all, so it gets the field only when audio is switched on.
+ */
+function audioField(input: MagicHourInput): boolean | undefined {
+	if (audioSupport(input.model) !== 'toggle') return undefined;
+	if (modelSpec(TABLE, input.model)?.traits?.typed) return input.audio ? true : undefined;
+	return input.audio ?? false;
+}
+
 export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 	baseUrl: BASE_URL_RULES.magicHour.normalize,
 	name: 'magicHour',
@@ -56,7 +79,7 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 
 	readInput(ctx: IExecuteFunctions, itemIndex: number): MagicHourInput {
 		const param = paramReader(ctx, itemIndex);
-		const requested = String(param('model', TABLE.defaultModel) ?? '');
+		const requested = readModelId(ctx, itemIndex, TABLE.defaultModel, typedModelSchema);
 		const spec = modelSpec(TABLE, requested);
 		// A deprecated "-audio" id is its base model with audio on.
 		const isAlias = !!spec && spec.value !== requested;
@@ -73,7 +96,15 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 		});
 		const input = parseOrThrow(ctx, itemIndex, schema, raw) as MagicHourInput;
 		// Image-to-video: checked here too, before any request (an end frame depends on the resolution).
-		return { ...input, ...readImages(ctx, itemIndex, spec, imageRules(input.resolution)) };
+		const images = readImages(ctx, itemIndex, spec, imageRules(input.resolution));
+		const longestWithEnd = spec?.traits?.endFrameMaxSeconds;
+		if (images.endImage && longestWithEnd !== undefined && input.duration > longestWithEnd)
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Invalid parameter duration: ${model} takes an end frame only for videos of ${longestWithEnd} s or less, not ${input.duration} s: choose a shorter duration, or no end frame`,
+				{ itemIndex, description: 'Nothing was sent to the provider, so no credits were used.' },
+			);
+		return { ...input, ...images };
 	},
 
 	async start(api: Transport, input: MagicHourInput): Promise<JobSnapshot> {
@@ -86,7 +117,7 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 			end_seconds: input.duration,
 			aspect_ratio: assets ? undefined : input.aspectRatio,
 			resolution: input.resolution,
-			audio: audioSupport(input.model) === 'toggle' ? (input.audio ?? false) : undefined,
+			audio: audioField(input),
 			style: { prompt: input.prompt },
 			assets,
 		};

@@ -1,8 +1,9 @@
 'use strict';
 // Magic Hour, as its OpenAPI file (github.com/magichourhq/docs, api-reference/openapi.json) describes it,
 // summed up in docs/providers/magic-hour.md, "The API as this node uses it": POST /v1/text-to-video, GET and DELETE
-// /v1/video-projects/{id}, GET /v1/account; errors are `{ message }`. This table is written from the
-// API's docs on purpose, not imported from the node, so the tests catch a node that drifts from the API.
+// /v1/video-projects/{id}, GET /v1/account; errors are `{ message }`. The model table is read from the
+// provider's own spec (specs/magic-hour/), not imported from the node, so the tests catch a node that
+// drifts from the API.
 //
 // Image to video (the same OpenAPI file and integration/inputs-and-outputs.mdx): POST /v1/files/upload-urls hands out presigned
 // upload URLs on this sandbox (PUT /magichour/uploads/api-assets/…?auth-value=…, no API key: a request
@@ -16,15 +17,34 @@ const { sendJson, parseJson } = require('../http');
 
 const range = (from, to, step = 1) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
 
+// The current models, read from Magic Hour's own OpenAPI file as pinned in specs/magic-hour/ (the lists its
+// field descriptions spell out per model); `default` takes what either of the models it stands for
+// (paid and free plans) takes. Legacy ids, still in the spec's `model` enum but no longer documented,
+// keep the lists of the last spec that documented them (2026-03-24).
+const spec = require('../../scripts/specs/magic-hour.js');
+const MATRIX = spec.matrix(spec.loadPinned());
+const CURRENT = Object.fromEntries(
+	Object.keys(MATRIX.durations).map((id) => [
+		id,
+		{ seconds: MATRIX.durations[id], aspect: MATRIX.aspectRatios[id], resolution: MATRIX.resolutions[id], audio: MATRIX.audio[id], endFrame: MATRIX.endFrame[id] },
+	]),
+);
+const union = (a, b) => [...new Set([...(a ?? []), ...(b ?? [])])];
+const paid = CURRENT[MATRIX.defaultModel.paid];
+const free = CURRENT[MATRIX.defaultModel.free];
 const MODELS = {
-	default: { seconds: range(2, 60), aspect: ['16:9', '9:16', '1:1'], resolution: ['480p', '720p', '1080p'], audio: 'always' },
-	'ltx-2': { seconds: [...range(3, 10), 15, 20, 25, 30], aspect: ['9:16', '16:9', '1:1'], resolution: ['480p', '720p', '1080p'], audio: 'always' },
-	seedance: { seconds: range(2, 12), aspect: ['9:16', '16:9', '1:1'], resolution: ['480p', '720p', '1080p'], audio: 'none' },
-	'kling-2.5': { seconds: [5, 10], aspect: ['9:16', '16:9', '1:1'], resolution: ['720p', '1080p'], audio: 'always' },
-	'kling-3.0': { seconds: range(3, 15), aspect: ['9:16', '16:9', '1:1'], resolution: ['720p', '1080p'], audio: 'toggle' },
-	'sora-2': { seconds: [4, 8, 12, 24, 36, 48, 60], aspect: ['9:16', '16:9'], resolution: ['720p'], audio: 'always' },
-	'veo3.1': { seconds: [4, 6, 8, 16, 24, 32, 40, 48, 56], aspect: ['9:16', '16:9'], resolution: ['720p', '1080p'], audio: 'toggle' },
-	'kling-1.6': { seconds: range(5, 60, 5), aspect: ['9:16', '16:9', '1:1'], resolution: ['720p', '1080p'], audio: 'none' },
+	default: {
+		seconds: union(paid.seconds, free.seconds),
+		aspect: union(paid.aspect, free.aspect),
+		resolution: union(paid.resolution, free.resolution),
+		audio: 'toggle',
+		endFrame: { resolutions: union(paid.endFrame?.resolutions, free.endFrame?.resolutions) },
+	},
+	...CURRENT,
+	'ltx-2': { seconds: [...range(3, 10), 15, 20, 25, 30], aspect: ['9:16', '16:9', '1:1'], resolution: ['480p', '720p', '1080p'], audio: 'always', endFrame: null },
+	seedance: { seconds: range(2, 12), aspect: ['9:16', '16:9', '1:1'], resolution: ['480p', '720p', '1080p'], audio: 'none', endFrame: { resolutions: ['480p', '720p', '1080p'] } },
+	'kling-2.5': { seconds: [5, 10], aspect: ['9:16', '16:9', '1:1'], resolution: ['720p', '1080p'], audio: 'always', endFrame: { resolutions: ['1080p'] } },
+	'kling-1.6': { seconds: range(5, 60, 5), aspect: ['9:16', '16:9', '1:1'], resolution: ['720p', '1080p'], audio: 'none', endFrame: null },
 };
 const ALIASES = { 'kling-2.5-audio': 'kling-2.5', 'veo3.1-audio': 'veo3.1' };
 
@@ -90,9 +110,8 @@ function project(sandbox, job) {
 	};
 }
 
-// Image extensions of the upload flow and of image URLs (spec HEAD), and end frames by model (the 2026-03-24 spec).
+// Image extensions of the upload flow and of image URLs (spec HEAD); end frames by model: MODELS.
 const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'jfif', 'heic', 'heif', 'webp', 'avif', 'jp2', 'tiff', 'tif', 'bmp'];
-const END_FRAME = { seedance: ['480p', '720p', '1080p'], 'kling-2.5': ['1080p'], 'kling-3.0': ['1080p'] };
 const UPLOAD_URL_LIFETIME_MS = 3600 * 1000;
 
 /** Per sandbox: the upload URLs handed out, by file path, with what each received. */
@@ -183,10 +202,11 @@ function validateImageToVideo(sandbox, body) {
 	}
 	if (body.assets.end_image_file_path !== undefined) {
 		const modelName = ALIASES[body.model] ?? body.model ?? 'default';
-		const resolutions = END_FRAME[modelName];
-		if (!resolutions) return `assets.end_image_file_path is not supported by ${body.model ?? 'default'}`;
+		const endFrame = MODELS[modelName]?.endFrame;
+		if (!endFrame) return `assets.end_image_file_path is not supported by ${body.model ?? 'default'}`;
 		const resolution = body.resolution ?? '720p';
-		if (!resolutions.includes(resolution)) return `assets.end_image_file_path is supported by ${body.model} at ${resolutions.join(', ')} only`;
+		if (!endFrame.resolutions.includes(resolution)) return `assets.end_image_file_path is supported by ${body.model} at ${endFrame.resolutions.join(', ')} only`;
+		if (endFrame.maxSeconds && body.end_seconds > endFrame.maxSeconds) return `assets.end_image_file_path requires a duration of ${endFrame.maxSeconds} seconds or less on ${body.model}`;
 	}
 	return undefined;
 }

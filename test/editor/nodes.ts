@@ -95,8 +95,9 @@ export function tableNodes(): TableNode[] {
 			key: 'magicHour',
 			label: 'Magic Hour',
 			image: 'magic-hour',
-			table: MAGIC_HOUR_CAPABILITIES,
+			table: withOtherModel('magicHour', MAGIC_HOUR_CAPABILITIES),
 			extras: {
+				customModel: (m) => m.value === OTHER_MODEL,
 				audio: (m) => trait('audio')(m) === 'toggle',
 				audioAlwaysNotice: (m) => trait('audio')(m) === 'always',
 			},

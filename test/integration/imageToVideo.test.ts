@@ -91,7 +91,7 @@ describe('Magic Hour: image to video', () => {
 	test.each([
 		[{ imageSource: 'url', imageUrl: 'https://images.example.com/still' }, /^Invalid parameter imageUrl: Magic Hour needs the URL's path to end in the image's file extension/],
 		// A model from an expression: n8n keeps every model's fields, so an end frame can reach a model without one.
-		[{ model: '={{ "sora-2" }}', duration: 4, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid parameter endImageSource: sora-2 takes no end frame\. Models that do: seedance, kling-2\.5, kling-2\.5-audio, kling-3\.0$/],
+		[{ model: '={{ "sora-2" }}', duration: 4, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid parameter endImageSource: sora-2 takes no end frame\. Models that do: default, kling-2\.6, kling-3\.0, ltx-2\.3, seedance-1\.5, seedance-2\.0, seedance-2\.0-mini, seedance-2\.5, veo3\.1, veo3\.1-audio, veo3\.1-lite, kling-2\.5, kling-2\.5-audio, seedance$/],
 		[{ resolution: '720p', imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid parameter endImageSource: kling-2\.5 takes an end frame at 1080p only, not at 720p/],
 		[{ imageSource: 'binary', imageBinaryProperty: 'photo' }, /^Invalid parameter imageBinaryProperty: the input item has no binary field "photo" \(its binary fields: data\)$/],
 	])('refused before any request: %j', async (parameters, message) => {

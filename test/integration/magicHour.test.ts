@@ -96,6 +96,18 @@ describe('Magic Hour: generate', () => {
 		expect(submits()[1].body).not.toHaveProperty('audio');
 	});
 
+	test('current models of the spec: Kling 3.0 at 4k with audio, Seedance 2.5 for 30 s, and a typed-in id', async () => {
+		expectNoError(await run({ model: 'kling-3.0', duration: 15, resolution: '4k', audio: true }));
+		expectNoError(await run({ model: 'seedance-2.5', duration: 30, aspectRatio: '1:1', resolution: '480p' }));
+		expectNoError(await run({ model: 'other', customModel: 'wan-2.2', duration: 15, resolution: '1080p' }));
+		expect(submits().map((s) => s.body)).toEqual([
+			{ model: 'kling-3.0', end_seconds: 15, aspect_ratio: '16:9', resolution: '4k', audio: true, style: { prompt: 'a red fox in the snow' } },
+			{ model: 'seedance-2.5', end_seconds: 30, aspect_ratio: '1:1', resolution: '480p', audio: false, style: { prompt: 'a red fox in the snow' } },
+			// A typed id may take no audio at all: the field goes only when switched on.
+			{ model: 'wan-2.2', end_seconds: 15, aspect_ratio: '16:9', resolution: '1080p', style: { prompt: 'a red fox in the snow' } },
+		]);
+	});
+
 	test('the deprecated -audio aliases mean the base model with audio on', async () => {
 		expectNoError(await run({ model: 'veo3.1-audio', duration: 4 }));
 		expect(submits()[0].body).toMatchObject({ model: 'veo3.1', audio: true });
@@ -192,7 +204,9 @@ describe('Magic Hour: invalid input is refused before any request', () => {
 	}
 	cases.push(['empty prompt', { prompt: '   ' }, /prompt: Prompt is empty/]);
 	cases.push(['prompt over 2000 characters', { prompt: 'x'.repeat(2001) }, /longer than 2000/]);
-	cases.push(['unknown model', { model: 'kling-9' }, /model: "kling-9" is not a model of this node. Allowed: default, ltx-2/]);
+	// Any well-formed id goes to Magic Hour (a model newer than the node); a malformed one is refused here.
+	cases.push(['malformed model id', { model: 'Kling 9' }, /model: "Kling 9" is not a Magic Hour model ID \(lower case letters, digits, dots and hyphens, e.g. seedance-2.5\). Listed models: default, kling-2.6/]);
+	cases.push(['end frame past 8 s on Veo 3.1', { model: 'veo3.1', duration: 16, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /duration: veo3.1 takes an end frame only for videos of 8 s or less, not 16 s/]);
 	cases.push(['concurrency -1', { options: { concurrency: -1 } }, /concurrency: Concurrency must be 0 \(automatic\) to 50/]);
 	cases.push(['empty job id for get', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/]);
 
