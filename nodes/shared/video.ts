@@ -160,7 +160,7 @@ async function fetchOnce(ctx: IExecuteFunctions, api: Transport, url: string, vi
 		reader = new ChunkReader(source, watchdog);
 		const head = await reader.peek(SIGNATURE_BYTES);
 		const kind = signatureOf(head);
-		if (!kind || !videoLikeType(download.mimeType)) throw await notVideo(api, reader, download.mimeType, download.sizeBytes, 'The link');
+		if (!kind || !videoLikeType(download.mimeType)) throw await notVideo(api, reader, download.mimeType, download.sizeBytes, 'the link answered with');
 		const mimeType = mimeTypeOf(kind, video, download.mimeType);
 		const stream = readableOf(api.node, source, reader.rest(rules, download.sizeBytes));
 		return await ctx.helpers.prepareBinaryData(stream, fileName(fileBase, mimeType), mimeType);
@@ -182,7 +182,7 @@ async function storeData(ctx: IExecuteFunctions, api: Transport, video: VideoRef
 	if (Buffer.isBuffer(data)) {
 		const kind = signatureOf(data);
 		if (data.length > rules.maxBytes) throw fail(tooLarge(rules, data.length));
-		if (!kind) throw fail(notVideoFault(api, 'The answer', video.mimeType, data.length, data.subarray(0, SAMPLE_BYTES)));
+		if (!kind) throw fail(notVideoFault(api, 'the answer holds', video.mimeType, data.length, data.subarray(0, SAMPLE_BYTES)));
 		const mimeType = mimeTypeOf(kind, video);
 		return await ctx.helpers.prepareBinaryData(data, fileName(fileBase, mimeType), mimeType);
 	}
@@ -191,7 +191,7 @@ async function storeData(ctx: IExecuteFunctions, api: Transport, video: VideoRef
 	try {
 		reader = new ChunkReader(data, watchdog);
 		const kind = signatureOf(await reader.peek(SIGNATURE_BYTES));
-		if (!kind) throw await notVideo(api, reader, video.mimeType, undefined, 'The answer');
+		if (!kind) throw await notVideo(api, reader, video.mimeType, undefined, 'the answer holds');
 		const mimeType = mimeTypeOf(kind, video);
 		return await ctx.helpers.prepareBinaryData(readableOf(api.node, data, reader.rest(rules)), fileName(fileBase, mimeType), mimeType);
 	} catch (error) {
@@ -352,7 +352,7 @@ function notVideoFault(api: Transport, what: string, type: string | undefined, s
 	// Printable text only: a binary answer or a control character must not reach the message as is.
 	const text = api.redact(start.toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim()) ?? '';
 	const facts = [`type ${type || 'none given'}`, `${atLeast ? 'at least ' : ''}${size} bytes`, `starting "${text}"`];
-	return new DownloadFault('not-video', `${what} answered with something that is not a video (${facts.join(', ')})`);
+	return new DownloadFault('not-video', `${what} something that is not a video (${facts.join(', ')})`);
 }
 
 type Signature = 'isobmff' | 'ebml' | 'gif';
