@@ -119,13 +119,6 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 					'How many input items are generated at the same time. 0 (the default) is automatic: every item at once (up to 20), fewer as soon as the provider answers that it is busy, and more again when it accepts. A number sets a fixed upper bound, e.g. what your plan allows.',
 			},
 			{
-				displayName: 'Download Video',
-				name: 'download',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to download the video into a binary field. Off: return the video URL only.',
-			},
-			{
 				displayName: 'Download Stall Timeout (Seconds)',
 				name: 'stallTimeout',
 				type: 'number',
@@ -140,6 +133,13 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_DOWNLOAD_TIMEOUT_SECONDS,
 				description: 'Longest time for downloading one video, all tries and pauses included. The error names the job ID so the video can be fetched later.',
+			},
+			{
+				displayName: 'Download Video',
+				name: 'download',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to download the video into a binary field. Off: return the video URL only.',
 			},
 			{
 				displayName: 'Max Download Size (MB)',

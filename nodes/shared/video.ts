@@ -121,7 +121,7 @@ async function freshLink(ctx: IExecuteFunctions, rules: DownloadRules, refusal: 
 	try {
 		fresh = await rules.refresh?.();
 	} catch (error) {
-		if (isCanceled(error)) throw error;
+		if (isCanceled(error)) throw canceledError(ctx.getNode());
 		throw failure(ctx, rules, new DownloadFault('refused', `${refusal.message}, and asking for a fresh link failed: ${(error as Error).message}`), 1, true);
 	}
 	if (!fresh) throw failure(ctx, rules, new DownloadFault('refused', `${refusal.message}, and the job's status gave no fresh link`), 1, true);
