@@ -143,7 +143,10 @@ function asFault(error: unknown): DownloadFault {
 function failure(ctx: IExecuteFunctions, rules: DownloadRules, fault: DownloadFault, requests: number, refreshed: boolean): NodeOperationError {
 	const tries = requests > 1 ? ` (${requests} requests${refreshed ? ', one after asking for a fresh link' : ''})` : refreshed ? ' (after asking for a fresh link)' : '';
 	const later = rules.later ? `; ${rules.later}` : '';
-	const error = new NodeOperationError(ctx.getNode(), `Downloading the video of job ${rules.jobId} failed: ${fault.message}${tries}${later}`);
+	const message = `Downloading the video of job ${rules.jobId} failed: ${fault.message}${tries}${later}`;
+	const error = new NodeOperationError(ctx.getNode(), message);
+	// n8n swaps a message naming a network code (ECONNRESET) for its generic text; ours says more.
+	error.message = message;
 	error.context.download = { kind: fault.kind, requests };
 	return error;
 }
@@ -178,7 +181,12 @@ async function fetchOnce(ctx: IExecuteFunctions, api: Transport, url: string, vi
  */
 async function storeData(ctx: IExecuteFunctions, api: Transport, video: VideoRef, fileBase: string, rules: DownloadRules, deadline: number): Promise<IBinaryData> {
 	const data = video.data as NonNullable<VideoRef['data']>;
-	const fail = (fault: DownloadFault) => new NodeOperationError(ctx.getNode(), `The video of job ${rules.jobId} cannot be stored: ${fault.message}`);
+	const fail = (fault: DownloadFault) => {
+		const message = `The video of job ${rules.jobId} cannot be stored: ${fault.message}`;
+		const error = new NodeOperationError(ctx.getNode(), message);
+		error.message = message; // as in failure(): not n8n's generic text for a network code
+		return error;
+	};
 	if (Buffer.isBuffer(data)) {
 		const kind = signatureOf(data);
 		if (data.length > rules.maxBytes) throw fail(tooLarge(rules, data.length));

@@ -78,6 +78,18 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('down
 		expect(submits()).toHaveLength(1);
 	});
 
+	test('a connection that breaks off every time: 4 requests with pauses, then the job id and download words', async () => {
+		const result = await run({ prompt: prompt('[sandbox:cdn=cut]') });
+		const jobId = jobIdOf(result.error);
+		expect(result.error?.message).toMatch(new RegExp(`^Downloading the video of job ${jobId} failed: .* \\(4 requests\\)`));
+		expect(result.error?.message).not.toMatch(BILLING);
+		const times = downloads().map((request) => request.at);
+		expect(times).toHaveLength(4);
+		// Pauses of 1, 2 and 4 s between the attempts.
+		expect(times[3] - times[0]).toBeGreaterThanOrEqual(6900);
+		expect(submits()).toHaveLength(1);
+	});
+
 	test('a body shorter than its Content-Length is not stored: fetched again', async () => {
 		const result = await run({ prompt: prompt('[sandbox:cdn=short*1]') });
 		expectNoError(result);
