@@ -272,6 +272,7 @@ class ChunkReader {
 	private readonly head: Buffer[] = [];
 	private headSize = 0;
 	private ended = false;
+	private listening = false;
 	/** Why the stream handed to the store failed, as the store may wrap the error. */
 	fault?: DownloadFault;
 
@@ -282,24 +283,23 @@ class ChunkReader {
 		this.chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
 	}
 
+	/** The pending read's reject: the one abort listener fails the read in progress, whichever it is. */
+	private rejectRead?: (error: unknown) => void;
+
 	private async next(): Promise<Buffer | undefined> {
 		const signal = this.watchdog.signal;
-		if (signal.aborted) throw this.watchdog.fault ?? new DownloadFault('broken', 'the download was aborted');
+		const aborted = () => this.watchdog.fault ?? new DownloadFault('broken', 'the download was aborted');
+		if (signal.aborted) throw aborted();
+		if (!this.listening) {
+			this.listening = true;
+			signal.addEventListener('abort', () => this.rejectRead?.(aborted()), { once: true });
+		}
 		// A fresh promise per read (not a race with one long-lived promise, whose reactions would pile up).
 		const result = await new Promise<IteratorResult<Buffer | string>>((resolve, reject) => {
-			const onAbort = () => reject(this.watchdog.fault ?? new DownloadFault('broken', 'the download was aborted'));
-			signal.addEventListener('abort', onAbort, { once: true });
-			this.chunks.next().then(
-				(value) => {
-					signal.removeEventListener('abort', onAbort);
-					resolve(value);
-				},
-				(error) => {
-					signal.removeEventListener('abort', onAbort);
-					reject(error);
-				},
-			);
+			this.rejectRead = reject;
+			this.chunks.next().then(resolve, reject);
 		});
+		this.rejectRead = undefined;
 		if (result.done) {
 			this.ended = true;
 			return undefined;
