@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { videoStream, videoSha256, videoSize } = require('./video');
+const { endlessStream, videoStream, videoSha256, videoSize } = require('./video');
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { sendJson } = require('./http');
 const { parseDirectives } = require('./directives');
@@ -181,6 +181,9 @@ class Sandbox {
 			authorization: this.requestContext.getStore()?.authorization,
 			polls: 0,
 			pollFailures: directives.pollFailures ?? 0,
+			cdnFault: directives.cdnFault,
+			cdnFaultTimes: directives.cdnFaultTimes ?? 0,
+			downloads: 0,
 		};
 		job.videoId = `${provider}-${job.id}`.replace(/[^a-zA-Z0-9_-]/g, '_');
 		job.finishedAt = job.createdAt + job.durationMs;
@@ -209,9 +212,17 @@ class Sandbox {
 		this.timers.add(timer);
 	}
 
-	/** The CDN URL of a job's video; `index` > 0 names a job's further videos (a request for n > 1). */
+	/**
+	 * The CDN URL of a job's video; `index` > 0 names a job's further videos (a request for n > 1).
+	 * A job with `[sandbox:cdn=403]` gets signed links: `sig` counts its status checks, so a link
+	 * handed out after a refusal is a fresh one.
+	 */
 	videoUrl(job, index = 0) {
-		return `${this.cdnOrigin}/videos/${job.videoId}.mp4${index ? `?n=${index}` : ''}`;
+		const query = new URLSearchParams();
+		if (index) query.set('n', String(index));
+		if (job.cdnFault === '403') query.set('sig', String(job.polls));
+		const search = query.toString();
+		return `${this.cdnOrigin}/videos/${job.videoId}.mp4${search ? `?${search}` : ''}`;
 	}
 
 	/** What a client must end up with for this job's video (its `index`th, for a job of several). */
@@ -282,13 +293,62 @@ class Sandbox {
 		if (await this.applyFault(res, job?.provider, 'download', (status) => ({ message: `CDN fault ${status}` })))
 			return;
 		if (!job) return sendJson(res, 404, { message: 'No such video' });
-		this.streamVideo(res, job, Number(url.searchParams.get('n')) || 0);
+		this.streamVideo(res, job, Number(url.searchParams.get('n')) || 0, {}, url);
 	}
 
-	/** Answers with a job's video bytes (the CDN; a gateway's own /content route). */
-	streamVideo(res, job, index = 0, headers = {}) {
-		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': videoSize(job.videoBytes), ...headers });
-		videoStream(videoSeed(job, index), job.videoBytes).pipe(res);
+	/**
+	 * Answers with a job's video bytes (the CDN; a gateway's own /content route), or with the job's
+	 * `[sandbox:cdn=…]` fault while it lasts (sandbox/directives.js). `url` carries a signed link's `sig`.
+	 */
+	streamVideo(res, job, index = 0, headers = {}, url = undefined) {
+		job.downloads++;
+		const size = videoSize(job.videoBytes);
+		const seed = videoSeed(job, index);
+		const fault = job.cdnFault && job.cdnFaultTimes > 0 ? job.cdnFault : undefined;
+		if (fault && fault !== '403') job.cdnFaultTimes--;
+		const page = '<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>The CDN edge could not serve this object.</p></body></html>';
+		if (fault === 'html' || fault === 'fakemp4') {
+			res.writeHead(200, { 'content-type': fault === 'html' ? 'text/html; charset=utf-8' : 'video/mp4', 'content-length': Buffer.byteLength(page) });
+			return res.end(page);
+		}
+		if (fault === 'gone' || (fault === '403' && this.linkExpired(job, url))) {
+			const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>';
+			res.writeHead(403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+			return res.end(body);
+		}
+		if (fault === 'endless') {
+			res.writeHead(200, { 'content-type': 'video/mp4', ...headers });
+			const endless = endlessStream(seed);
+			res.on('close', () => endless.destroy());
+			return endless.pipe(res);
+		}
+		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': size, ...headers });
+		const stream = videoStream(seed, job.videoBytes);
+		res.on('close', () => stream.destroy());
+		if (fault !== 'cut' && fault !== 'short' && fault !== 'stall') return stream.pipe(res);
+		// Half the video (16 KB for a stall), then the fault.
+		let sent = 0;
+		const limit = Math.min(fault === 'stall' ? 16 * 1024 : Infinity, Math.floor(size / 2));
+		stream.on('data', (chunk) => {
+			const part = chunk.subarray(0, Math.max(0, limit - sent));
+			sent += chunk.length;
+			if (part.length) res.write(part);
+			if (sent < limit) return;
+			stream.destroy();
+			if (fault === 'cut') res.socket?.destroy();
+			// `short` ends the socket cleanly after the half; `stall` keeps it open and silent.
+			if (fault === 'short') res.socket?.end();
+		});
+	}
+
+	/**
+	 * `[sandbox:cdn=403]`: the first link a client uses is refused and marked expired; a link signed
+	 * after a later status check (a higher `sig`) works.
+	 */
+	linkExpired(job, url) {
+		const sig = Number(url?.searchParams.get('sig') ?? -1);
+		if (job.freshFromSig === undefined) job.freshFromSig = job.polls + 1;
+		return !(sig >= job.freshFromSig);
 	}
 }
 

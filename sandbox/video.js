@@ -46,6 +46,15 @@ function* videoChunks(seed, size) {
 	}
 }
 
+/** A body without end: the sample, then a `free` box of size 0 ("to the end of the file") that never ends. */
+function* endlessChunks(seed) {
+	yield SAMPLE;
+	yield freeBoxHeader(0);
+	for (let index = 0; ; index++) yield fillerChunk(seed, index, CHUNK);
+}
+
+const endlessStream = (seed) => Readable.from(endlessChunks(seed), { objectMode: false });
+
 function videoSize(size) {
 	const target = Math.max(size, MIN_SIZE);
 	const rest = target - SAMPLE.length;
@@ -66,4 +75,4 @@ function videoBuffer(seed, size) {
 	return Buffer.concat([...videoChunks(seed, size)]);
 }
 
-module.exports = { MIN_SIZE, videoChunks, videoStream, videoSha256, videoBuffer, videoSize };
+module.exports = { endlessStream, MIN_SIZE, videoChunks, videoStream, videoSha256, videoBuffer, videoSize };

@@ -8,7 +8,7 @@ import { nextPollDelayMs } from './schedule';
 import { cancellableSleep } from './sleep';
 import { Transport } from './transport';
 import { guardBaseUrl } from './urlGuard';
-import { storeVideo } from './video';
+import { storeVideo, type DownloadRules } from './video';
 import { isFinal, isSynchronous, type AsyncVideoProvider, type JobInput, type JobSnapshot, type VideoProvider } from './types';
 
 /**
@@ -136,7 +136,7 @@ class NodeRun<Input extends JobInput> {
 			return { input: provider.readInput(ctx, itemIndex), context, options };
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(ctx.getNode(), error);
-			this.results[itemIndex] = [{ json: { error: error.message }, pairedItem: { item: itemIndex } }];
+			this.results[itemIndex] = [{ json: { error: error.message, status: 'failed' }, pairedItem: { item: itemIndex } }];
 			return undefined;
 		}
 	}
@@ -189,9 +189,11 @@ class ItemRun<Input extends JobInput> {
 			if (node.firstError && isCanceled(error)) return; // stopped because another item failed
 			const nodeError = this.withJob(error);
 			if (node.continueOnFail() && !node.executionSignal?.aborted) {
-				const json: IDataObject = { error: nodeError.message };
+				// A failed item says so in `status`, whatever failed; `jobStatus` is the job's own (a
+				// `completed` job whose download failed can be fetched later with Get and its `jobId`).
+				const json: IDataObject = { error: nodeError.message, status: 'failed' };
 				if (this.jobId) json.jobId = this.jobId;
-				if (this.snapshot) json.status = this.snapshot.status;
+				if (this.snapshot) json.jobStatus = this.snapshot.status;
 				node.results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
 				return;
 			}
@@ -315,7 +317,9 @@ class ItemRun<Input extends JobInput> {
 			// Bytes in hand with no URL (a synchronous API's answer) are stored even with Download off: nothing else keeps them.
 			if (options.download || (video.data && !video.url)) {
 				const fileBase = videos.length > 1 ? `${name || snapshot.jobId}-${index + 1}` : name || snapshot.jobId;
-				const binary: IBinaryData = await storeVideo(this.ctx, this.api, video, fileBase);
+				const stored = await storeVideo(this.ctx, this.api, video, fileBase, this.downloadRules(snapshot, index, options));
+				const binary: IBinaryData = stored.binary;
+				if (stored.url && stored.url !== video.url) itemJson.videoUrl = stored.url;
 				item.binary = { [options.binaryPropertyName]: binary };
 				itemJson.fileName = binary.fileName;
 				itemJson.mimeType = binary.mimeType;
@@ -326,6 +330,25 @@ class ItemRun<Input extends JobInput> {
 			items.push(item);
 		}
 		return items;
+	}
+
+	/** How a video of this job is downloaded: the user's limits, and (jobs with a status) a fresh link for a refused one. */
+	private downloadRules(snapshot: JobSnapshot, index: number, options: EngineOptions): DownloadRules {
+		const { provider, plan } = this;
+		const rules: DownloadRules = {
+			jobId: snapshot.jobId,
+			stallMs: options.stallTimeout * 1000,
+			timeoutMs: options.downloadTimeout * 1000,
+			maxBytes: options.maxDownloadSize * 1024 * 1024,
+		};
+		if (isSynchronous(provider)) return rules;
+		rules.later = `run Get with job ID ${snapshot.jobId} to download it later without paying again`;
+		// A status check is free and never makes a job: a signed link that expired gets renewed by it.
+		rules.refresh = async () => {
+			const fresh = finished(await provider.status(this.api, snapshot.jobId, plan.context));
+			return fresh.status === 'completed' ? fresh.videos[index]?.url : undefined;
+		};
+		return rules;
 	}
 
 	/** Every failure as an n8n error with the item and, once a job exists, its id and how to pick it up. */

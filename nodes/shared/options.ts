@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 import { parseOrThrow } from './input';
+import { DEFAULT_DOWNLOAD_TIMEOUT_SECONDS, DEFAULT_MAX_DOWNLOAD_MB, DEFAULT_STALL_TIMEOUT_SECONDS } from './video';
 import { isSynchronous, type JobInput, type VideoProvider } from './types';
 
 /** The `options` collection every node shares (node-contract.md), read and checked in one place. */
@@ -16,6 +17,12 @@ export interface EngineOptions {
 	requestTimeout?: number;
 	/** Provider-given addresses on a local network may be fetched (nodes/shared/urlGuard.ts); absent in older saved states. */
 	allowPrivateUrls?: boolean;
+	/** Seconds without a byte that end a download attempt. */
+	stallTimeout: number;
+	/** Seconds the whole download phase of one video may take. */
+	downloadTimeout: number;
+	/** MB a video may have (a download, or a synchronous API's decoded answer). */
+	maxDownloadSize: number;
 }
 
 export const DEFAULT_MAX_WAIT_SECONDS = 20 * 60;
@@ -122,11 +129,35 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 					'How many input items are generated at the same time. 0 (the default) is automatic: every item at once (up to 20), fewer as soon as the provider answers that it is busy, and more again when it accepts. A number sets a fixed upper bound, e.g. what your plan allows.',
 			},
 			{
+				displayName: 'Download Stall Timeout (Seconds)',
+				name: 'stallTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_STALL_TIMEOUT_SECONDS,
+				description: 'End a download that receives no data for this long, and try again. A slow download that keeps moving is not ended.',
+			},
+			{
+				displayName: 'Download Timeout (Seconds)',
+				name: 'downloadTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_DOWNLOAD_TIMEOUT_SECONDS,
+				description: 'Longest time for downloading one video, all tries and pauses included. The error names the job ID so the video can be fetched later.',
+			},
+			{
 				displayName: 'Download Video',
 				name: 'download',
 				type: 'boolean',
 				default: true,
 				description: 'Whether to download the video into a binary field. Off: return the video URL only.',
+			},
+			{
+				displayName: 'Max Download Size (MB)',
+				name: 'maxDownloadSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_DOWNLOAD_MB,
+				description: 'Largest video the node stores. A larger one fails the item, naming the job ID, before n8n stores it.',
 			},
 			...polling,
 			...timeout,
@@ -149,6 +180,9 @@ const optionsSchema = z.object({
 	waitForCompletion: z.boolean(),
 	requestTimeout: z.number().min(1, 'Request Timeout must be at least 1 second').optional(),
 	allowPrivateUrls: z.boolean(),
+	stallTimeout: z.number({ invalid_type_error: 'Download Stall Timeout must be a number of seconds' }).min(1, 'Download Stall Timeout must be at least 1 second'),
+	downloadTimeout: z.number({ invalid_type_error: 'Download Timeout must be a number of seconds' }).min(1, 'Download Timeout must be at least 1 second'),
+	maxDownloadSize: z.number({ invalid_type_error: 'Max Download Size must be a number of MB' }).positive('Max Download Size must be more than 0 MB'),
 });
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number, spec: OptionsSpec): EngineOptions {
@@ -167,6 +201,9 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, spec: Opt
 			waitForCompletion: false,
 			requestTimeout: spec.defaultRequestTimeout,
 			allowPrivateUrls: false,
+			stallTimeout: DEFAULT_STALL_TIMEOUT_SECONDS,
+			downloadTimeout: DEFAULT_DOWNLOAD_TIMEOUT_SECONDS,
+			maxDownloadSize: DEFAULT_MAX_DOWNLOAD_MB,
 			...Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== '')),
 		},
 		'Options',

@@ -142,24 +142,36 @@ export class Transport {
 		}
 	}
 
+	/** The item's cancel signal: the download's own watchdog (nodes/shared/video.ts) tells a cancel from a stall by it. */
+	get cancelSignal(): AbortSignal | undefined {
+		return this.signal;
+	}
+
+	/** Whether `url` is on the API's own origin (a gateway's /content route) rather than a CDN. */
+	isApiUrl(url: string): boolean {
+		return new URL(url, this.baseUrl).origin === this.origin;
+	}
+
 	/**
-	 * Streams a video. The credential goes only to the API's own origin (a gateway's /content
-	 * route); a CDN gets a bare request, as the providers' own SDKs do.
+	 * Opens a video's stream: one request, never retried here. The whole-download attempts in
+	 * nodes/shared/video.ts retry with pauses, so the two retry loops do not multiply. The credential
+	 * goes only to the API's own origin (a gateway's /content route); a CDN gets a bare request, as
+	 * the providers' own SDKs do. `signal` is the attempt's own (its stall watchdog aborts it).
 	 */
-	async download(url: string): Promise<DownloadedVideo> {
+	async download(url: string, signal?: AbortSignal): Promise<DownloadedVideo> {
 		this.guardUrl(url);
-		const sameOrigin = new URL(url, this.baseUrl).origin === this.origin;
 		const options: IHttpRequestOptions = {
 			method: 'GET',
 			url: new URL(url, this.baseUrl).toString(),
 			encoding: 'stream',
 			timeout: DOWNLOAD_TIMEOUT_MS,
 		};
-		const response = await this.send(options, 'download', sameOrigin);
+		if (signal) options.abortSignal = signal;
+		const response = await this.send(options, 'download', this.isApiUrl(url), undefined, undefined, 1);
 		const contentLength = Number(header(response.headers, 'content-length'));
 		return {
 			stream: response.body as ByteStream,
-			mimeType: header(response.headers, 'content-type')?.split(';')[0].trim(),
+			mimeType: header(response.headers, 'content-type')?.split(';')[0].trim().toLowerCase(),
 			sizeBytes: Number.isFinite(contentLength) && contentLength > 0 ? contentLength : undefined,
 		};
 	}
@@ -169,19 +181,23 @@ export class Transport {
 		guardProviderUrl(this.ctx.getNode(), url, { baseUrl: this.baseUrl, allowPrivate: this.allowPrivateUrls }, this.provider.displayName);
 	}
 
-	/** `prepare`: what each attempt sets anew (an upload's body); `upload`: the request uploads an input image. */
+	/**
+	 * `prepare`: what each attempt sets anew (an upload's body); `upload`: the request uploads an input
+	 * image; `attempts`: at most this many requests (a download's are counted by its own loop).
+	 */
 	private async send(
 		options: IHttpRequestOptions,
 		phase: RequestPhase,
 		authenticated: boolean,
 		prepare?: () => Promise<Partial<IHttpRequestOptions>>,
 		upload?: boolean,
+		attempts = RETRY_LIMIT,
 	): Promise<ApiResponse> {
 		let request: IHttpRequestOptions = {
 			...options,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			abortSignal: this.signal,
+			abortSignal: options.abortSignal ?? this.signal,
 			// A redirect to another host must not carry the key along.
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
@@ -207,7 +223,7 @@ export class Transport {
 			}
 			if (upload) info.upload = true;
 			const explained = this.explain(info);
-			const retry = isRetryable(info) && explained.retryable !== false && attempt < RETRY_LIMIT;
+			const retry = isRetryable(info) && explained.retryable !== false && attempt < attempts;
 			const delayMs = retryAfterMs ?? Math.max(explained.retryDelayMs ?? 0, Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
 			if (!retry || Date.now() + delayMs > this.deadline) throw apiError(this.ctx.getNode(), info, explained, retryAfterMs ?? explained.retryDelayMs);
 			await cancellableSleep(delayMs, this.signal);
@@ -215,6 +231,8 @@ export class Transport {
 	}
 
 	private explain(info: ApiErrorInfo): ExplainedError {
+		// A video link's answer is not the API's: its 402 or 403 says nothing about plans or credits.
+		if (info.phase === 'download') return explainDownload(info);
 		const shared = explainByStatus(info, this.provider.displayName);
 		const specific = this.provider.explainError?.(info);
 		const explained = { ...shared, ...specific };
@@ -261,6 +279,18 @@ function explainByStatus(info: ApiErrorInfo, provider: string): ExplainedError {
 		return { kind: 'rate-limit', message: `${provider} is rate limiting requests (HTTP 429)${said}. Try again later or lower Concurrency.` };
 	if (status >= 500) return { kind: 'server', message: `${provider} had a server error (HTTP ${status})${said}` };
 	return { kind: 'input', message: `${provider} refused the request (HTTP ${status})${said}` };
+}
+
+/** Words for a video link's answer: about the link and the host that serves it, never about the account. */
+function explainDownload(info: ApiErrorInfo): ExplainedError {
+	const said = info.providerMessage ? `: ${info.providerMessage}` : '';
+	const status = info.statusCode;
+	if (status === undefined) return { kind: 'network', message: `The video host could not be reached (${info.networkCode ?? 'network error'})${said}` };
+	if (status === 401 || status === 403) return { kind: 'auth', message: `The video link was refused (HTTP ${status})${said}` };
+	if (status === 404 || status === 410) return { kind: 'not-found', message: `The video link has expired or is gone (HTTP ${status})${said}` };
+	if (status === 429) return { kind: 'rate-limit', message: `The video host is rate limiting downloads (HTTP 429)${said}` };
+	if (status >= 500) return { kind: 'server', message: `The video host had a server error (HTTP ${status})${said}` };
+	return { kind: 'other', message: `The video host refused the download (HTTP ${status})${said}` };
 }
 
 function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {

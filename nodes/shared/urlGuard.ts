@@ -127,7 +127,10 @@ export function guardProviderUrl(node: INode, url: string, policy: UrlPolicy, di
 	const reason = refusalOf(url, policy);
 	if (!reason) return;
 	// The hint is in the message: the engine's description of a submitted job (how to pick it up) replaces any other.
-	throw new NodeOperationError(node, `Refused to use the address ${displayName} gave (${shownUrl(url)}): ${reason}. If you trust this provider, turn on Options → Allow Private Network URLs`);
+	const error = new NodeOperationError(node, `Refused to use the address ${displayName} gave (${shownUrl(url)}): ${reason}. If you trust this provider, turn on Options → Allow Private Network URLs`);
+	// A policy refusal: asking again gives the same answer, so a download does not retry it.
+	error.context.urlRefused = true;
+	throw error;
 }
 
 /**

@@ -14,6 +14,7 @@
 //   wrapped        base64 line-wrapped every 76 characters (`\n`) with escaped slashes (`\/`)
 //   datauri        b64_json is a data URI: data:video/mp4;base64,…
 //   truncate       the connection drops half-way through the base64
+//   html           b64_json holds an HTML error page, not a video (a broken upstream's answer)
 // Shared directives work too: [sandbox:seconds=2], [sandbox:size=50MB], [sandbox:fail] (500
 // provider_error after the render time), [sandbox:moderation] (400 after the render time).
 const { Readable } = require('node:stream');
@@ -104,6 +105,11 @@ function* base64Chunks(seed, size, wrapped) {
 function* inlineAnswer(job, variant) {
 	yield `{"created":${Math.floor(Date.now() / 1000)},"data":[{"b64_json":"`;
 	if (variant === 'datauri') yield 'data:video/mp4;base64,';
+	if (variant === 'html') {
+		yield Buffer.from('<html><body><h1>502 Bad Gateway</h1><p>upstream video provider error</p></body></html>').toString('base64');
+		yield `","url":null,"revised_prompt":${JSON.stringify(revisedPrompt(job.prompt))}}]}`;
+		return;
+	}
 	const chunks = base64Chunks(job.videoId, job.videoBytes, variant === 'wrapped');
 	if (variant === 'truncate') {
 		// About half of the base64, then the connection drops.

@@ -12,6 +12,9 @@ import type { Transport } from '../../nodes/shared/transport';
 import type { JobInput, JobSnapshot, AsyncVideoProvider } from '../../nodes/shared/types';
 import { binaryBytes, runNode } from '../helpers/n8n';
 
+/** Bytes that start as an MP4 does (an `ftyp` box), so the engine's check of the first bytes takes them for a video. */
+const fakeVideo = (prompt: string) => Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom', 'latin1'), Buffer.from(`video of ${prompt}`)]);
+
 interface Job {
 	id: string;
 	prompt: string;
@@ -65,7 +68,7 @@ class MemoryProvider implements AsyncVideoProvider<JobInput & { prompt: string }
 		}
 		if (Date.now() - job.createdAt < this.jobMs) return { jobId, status: 'processing', videos: [] };
 		// `[empty]`: the provider says complete but gives no video.
-		const videos = job.prompt.includes('[empty]') ? [] : [{ data: Buffer.from(`video of ${job.prompt}`), mimeType: 'video/mp4', fileName: `${jobId}.mp4` }];
+		const videos = job.prompt.includes('[empty]') ? [] : [{ data: fakeVideo(job.prompt), mimeType: 'video/mp4', fileName: `${jobId}.mp4` }];
 		return { jobId, status: 'completed', videos };
 	}
 }
@@ -122,7 +125,7 @@ describe('runVideoNode with an in-memory provider', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.jobId)).toEqual(['job-1', 'job-2', 'job-3']);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect((await binaryBytes(result.items[1])).toString()).toBe('video of two');
+		expect(await binaryBytes(result.items[1])).toEqual(fakeVideo('two'));
 		expect(provider.peak).toBe(3);
 	});
 
