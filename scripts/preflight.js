@@ -25,6 +25,7 @@
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const flag = (value) => Boolean(value && value !== '0');
@@ -181,10 +182,21 @@ function find(id, env) {
 	return id === 'browser' ? findBrowser(env) : findRedis(env);
 }
 
-function aptGet(prefix, args) {
+/** apt-get (through sudo when `prefix` says so), its chatter into `logFile`; the log's tail on failure. */
+function aptGet(prefix, args, logFile) {
 	const [command, ...rest] = prefix ? [prefix, 'apt-get', ...args] : ['apt-get', ...args];
-	const result = spawnSync(command, rest, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-	if (result.status !== 0) throw new Error(`${command} ${rest.join(' ')} exited with ${result.status ?? result.signal ?? result.error?.message}`);
+	fs.appendFileSync(logFile, `\n$ ${command} ${rest.join(' ')}\n`);
+	const fd = fs.openSync(logFile, 'a');
+	let result;
+	try {
+		result = spawnSync(command, rest, { stdio: ['ignore', fd, fd], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	} finally {
+		fs.closeSync(fd);
+	}
+	if (result.status !== 0) {
+		const tail = fs.readFileSync(logFile, 'utf8').slice(-3000);
+		throw new Error(`${command} ${rest.join(' ')} exited with ${result.status ?? result.signal ?? result.error?.message}:\n${tail}\n(full log: ${logFile})`);
+	}
 }
 
 /**
@@ -213,16 +225,18 @@ function run(env = process.env) {
 		const since = Date.now();
 		const who = decision.install.prefix ? `with ${decision.install.prefix}` : 'as root';
 		say(`installing ${decision.install.packages.join(' ')} (${who}): apt-get update && apt-get install -y ${decision.install.packages.join(' ')}`);
-		aptGet(decision.install.prefix, ['update', '-qq']);
-		aptGet(decision.install.prefix, ['install', '-y', '-qq', ...decision.install.packages]);
+		const logFile = path.join(os.tmpdir(), `ttv-preflight-apt-${process.pid}.log`);
+		say(`(apt-get's output: ${logFile}; Chromium and its libraries are about 100 MB to fetch)`);
+		aptGet(decision.install.prefix, ['update', '-qq'], logFile);
+		aptGet(decision.install.prefix, ['install', '-y', '-qq', ...decision.install.packages], logFile);
 		installed.push(...decision.install.packages);
 		for (const id of missing) found[id] = find(id, env);
 		missing = missing.filter((id) => !found[id]);
 		if (missing.length) throw new Error(`apt-get installed ${installed.join(' ')}, but ${missing.join(', ')} is still not found`);
 		say(`installed ${installed.join(' ')} in ${((Date.now() - since) / 1000).toFixed(1)} s: ${needed.map((p) => found[p.id]).join(', ')}`);
 	}
-	env.EDITOR_CHROMIUM = found.browser;
-	env.REDIS_SERVER = found.redis;
+	if (found.browser) env.EDITOR_CHROMIUM = found.browser;
+	if (found.redis) env.REDIS_SERVER = found.redis;
 	if (pg) {
 		const { ensurePostgres, versionProblem } = require('./postgres');
 		if (pg.from === 'dir') {
