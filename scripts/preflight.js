@@ -148,6 +148,16 @@ function plan(missing, machine) {
 	return { install: { prefix: prefix.trim(), packages }, command, reason: null };
 }
 
+/**
+ * A setting (EDITOR_CHROMIUM, REDIS_SERVER) that names a program which does not run: installing cannot
+ * fix that, so the preflight says so instead. Returns the message, or undefined.
+ */
+function settingProblem(missing, env) {
+	const wrong = neededPrograms({}).filter((p) => missing.includes(p.id) && env[p.setting]);
+	if (!wrong.length) return undefined;
+	return wrong.map((p) => `${p.setting}=${env[p.setting]} is missing or does not run: fix or unset ${p.setting}.`).join('\n');
+}
+
 /** The failure text: what is missing, for which suite, why it was not installed, and the command. */
 function failureMessage(missing, decision) {
 	const what = neededPrograms({}).filter((p) => missing.includes(p.id));
@@ -220,6 +230,8 @@ function run(env = process.env) {
 	let missing = needed.filter((p) => !found[p.id]).map((p) => p.id);
 	const installed = [];
 	if (missing.length) {
+		const wrongSetting = settingProblem(missing, env);
+		if (wrongSetting) throw new Error(wrongSetting);
 		const decision = plan(missing, machineFacts(env));
 		if (!decision.install) throw new Error(failureMessage(missing, decision));
 		const since = Date.now();
@@ -256,7 +268,7 @@ function run(env = process.env) {
 	return { found, installed, seconds };
 }
 
-module.exports = { neededPrograms, postgresSource, browserCandidates, redisCandidates, findBrowser, findRedis, parseOsRelease, aptPackage, plan, failureMessage, run };
+module.exports = { neededPrograms, postgresSource, browserCandidates, redisCandidates, findBrowser, findRedis, parseOsRelease, aptPackage, plan, settingProblem, failureMessage, run };
 
 if (require.main === module) {
 	try {

@@ -24,6 +24,7 @@ const preflight = require('../../scripts/preflight.js') as {
 	parseOsRelease(text: string): { id: string; idLike: string[] };
 	plan(missing: string[], machine: Machine): Decision;
 	failureMessage(missing: string[], decision: Decision): string;
+	settingProblem(missing: string[], env: Record<string, string>): string | undefined;
 	run(env: Record<string, string>): { found: Record<string, string>; installed: string[] };
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -121,6 +122,14 @@ describe('installing or naming the command', () => {
 		const message = preflight.failureMessage(['redis'], decision);
 		expect(message).toContain('Missing: redis-server (the queue suite');
 		expect(message).not.toContain('Chromium');
+	});
+
+	it('a setting that names a missing program is reported as such, not installed over', () => {
+		expect(preflight.settingProblem(['redis'], { REDIS_SERVER: '/opt/redis/redis-server' })).toBe(
+			'REDIS_SERVER=/opt/redis/redis-server is missing or does not run: fix or unset REDIS_SERVER.',
+		);
+		expect(preflight.settingProblem(['redis'], { EDITOR_CHROMIUM: '/opt/chrome' })).toBeUndefined();
+		expect(preflight.settingProblem(['browser', 'redis'], {})).toBeUndefined();
 	});
 
 	it('PREFLIGHT_NO_INSTALL says that installing was not attempted, even as root', () => {
