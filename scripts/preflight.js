@@ -194,7 +194,8 @@ function find(id, env) {
 
 /** apt-get (through sudo when `prefix` says so), its chatter into `logFile`; the log's tail on failure. */
 function aptGet(prefix, args, logFile) {
-	const [command, ...rest] = prefix ? [prefix, 'apt-get', ...args] : ['apt-get', ...args];
+	// `sudo` drops the environment, so DEBIAN_FRONTEND goes through `env` (no debconf question waits).
+	const [command, ...rest] = prefix ? [prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args] : ['apt-get', ...args];
 	fs.appendFileSync(logFile, `\n$ ${command} ${rest.join(' ')}\n`);
 	const fd = fs.openSync(logFile, 'a');
 	let result;
@@ -268,7 +269,7 @@ function run(env = process.env) {
 	return { found, installed, seconds };
 }
 
-module.exports = { neededPrograms, postgresSource, browserCandidates, redisCandidates, findBrowser, findRedis, parseOsRelease, aptPackage, plan, settingProblem, failureMessage, run };
+module.exports = { neededPrograms, postgresSource, browserCandidates, redisCandidates, findBrowser, findRedis, parseOsRelease, aptPackage, plan, settingProblem, failureMessage, machineFacts, aptGet, run };
 
 if (require.main === module) {
 	try {
