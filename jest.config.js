@@ -14,9 +14,9 @@ module.exports = {
 		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
 		{ ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
-		// n8n in queue mode: Redis, Postgres, a main and two workers (Debian's redis-server, postgresql).
+		// n8n in queue mode: Redis, PostgreSQL 17, a main and two workers (scripts/preflight.js finds or installs them).
 		{ ...base, displayName: 'queue', testMatch: ['<rootDir>/test/queue/**/*.test.ts'] },
-		// The editor in a real browser (Debian's chromium over the DevTools protocol).
+		// The editor in a real browser (Chromium or Google Chrome over the DevTools protocol, scripts/preflight.js).
 		{ ...base, displayName: 'editor', testMatch: ['<rootDir>/test/editor/**/*.test.ts'] },
 	],
 };

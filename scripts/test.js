@@ -3,6 +3,9 @@
 /**
  * `npm test`: everything, in order, each step failing the run with its reason.
  *
+ *   0. preflight (scripts/preflight.js): Chromium, redis-server and PostgreSQL 17 for the real-n8n
+ *      suites, found or installed in the first seconds; when one is missing and cannot be installed, the
+ *      run fails here, within its first minute, naming the one command to run
  *   1. build (`npm run build`)
  *   2. n8n's verification scanner on the source and on the packed tarball (scripts/scanner.js)
  *   3. jest: unit and integration tests (the sandbox over real HTTP)
@@ -20,6 +23,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { ensureN8n, N8N_VERSIONS, cacheRoot } = require('./n8n');
 const { scan } = require('./scanner');
+const preflight = require('./preflight');
 
 const ROOT = path.join(__dirname, '..');
 /** jest projects that need real n8n (jest.config.js). */
@@ -61,6 +65,9 @@ function finish(code, failure) {
 		const why = failure.split('\n').find((line) => /^npm error (?!code\b)/.test(line));
 		lines.push('', `npm test FAILED: ${failure.split('\n')[0]}`);
 		if (why) lines.push(`  ${why}`);
+		// The preflight names the one command that fixes it: repeated where the eye lands.
+		const fix = failure.split('\n').find((line) => line.startsWith('Run:'));
+		if (fix) lines.push(`  ${fix}`);
 	}
 	if (skipped) {
 		lines.push('', `THE END-TO-END SUITE DID NOT RUN: N8N_E2E_SKIP=${process.env.N8N_E2E_SKIP} was set.`);
@@ -104,6 +111,8 @@ function jest(args) {
 	return ok;
 }
 
+// Sets EDITOR_CHROMIUM, REDIS_SERVER and POSTGRES_BIN_DIR for the jest runs below to what it found.
+step('preflight: programs the real-n8n suites need', () => (preflight.run(process.env), true));
 step('build', () => npmRun('build'));
 step('n8n verification scanner (source and tarball)', () => scan());
 step('jest: unit and integration (sandbox over HTTP)', () => jest(['--selectProjects', 'unit', 'integration']));

