@@ -270,7 +270,7 @@ export async function resumeFromCallback<Input extends JobInput, Context>(ctx: I
 					} catch (error) {
 						// The next call may try again, rather than the execution waiting until Max Wait.
 						state.finished = false;
-						throw error;
+						throw new NodeOperationError(ctx.getNode(), error as Error);
 					}
 				}
 				if (!state.pendingAll && !state.pending.size) return keepWaiting;

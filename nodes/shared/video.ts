@@ -103,6 +103,8 @@ export async function storeVideo(ctx: IExecuteFunctions, api: Transport, video: 
 			return { binary, url, attempts: requests };
 		} catch (error) {
 			if (api.cancelSignal?.aborted || (isCanceled(error) && !(error instanceof DownloadFault))) throw canceledError(ctx.getNode());
+			// The URL policy refused the address (nodes/shared/urlGuard.ts): nothing was sent, and asking again gives the same answer.
+			if ((error as { context?: { urlRefused?: boolean } })?.context?.urlRefused) throw error;
 			last = asFault(error);
 			if (last.final) break;
 			if (last.kind !== 'refused') continue;
@@ -130,8 +132,6 @@ async function freshLink(ctx: IExecuteFunctions, rules: DownloadRules, refusal: 
 
 function asFault(error: unknown): DownloadFault {
 	if (error instanceof DownloadFault) return error;
-	// The URL policy refused the address (nodes/shared/urlGuard.ts): no request was made, and none will be.
-	if ((error as { context?: { urlRefused?: boolean } })?.context?.urlRefused) return new DownloadFault('refused', (error as Error).message, true);
 	const api = (error as { context?: { api?: { statusCode?: number } } })?.context?.api;
 	const message = (error as Error)?.message ?? String(error);
 	const status = api?.statusCode;

@@ -38,7 +38,10 @@ const credentialType = new VideoGenerationApi();
 
 /** The "internal" service: every hit and byte it serves is counted. */
 const internal = { hits: 0, bytes: 0, server: undefined as http.Server | undefined, port: 0 };
-const SECRET_BODY = Buffer.from('{"AccessKeyId":"ASIA-INTERNAL","SecretAccessKey":"do-not-leak"}'.repeat(64));
+/** An MP4 box header: the node stores only bytes that start as a video does (nodes/shared/video.ts). */
+const MP4_HEAD = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
+/** What an internal service would hand out, made to pass the video check so the URL rule alone is under test. */
+const SECRET_BODY = Buffer.concat([MP4_HEAD, Buffer.from('{"AccessKeyId":"ASIA-INTERNAL","SecretAccessKey":"do-not-leak"}'.repeat(64))]);
 
 /** What the hostile gateway answers for a finished task (set per test), and what it was asked. */
 const gateway = {
@@ -56,6 +59,12 @@ function handleGateway(req: http.IncomingMessage, res: http.ServerResponse) {
 	gateway.requests.push({ method: req.method ?? '', url: req.url ?? '' });
 	req.resume();
 	req.on('end', () => {
+		// A video link on the gateway's own (public-looking) names: video bytes, as a CDN serves them.
+		if (req.method === 'GET' && /\.mp4$/.test(req.url ?? '')) {
+			res.setHeader('content-type', 'video/mp4');
+			res.end(Buffer.concat([MP4_HEAD, Buffer.alloc(1024)]));
+			return;
+		}
 		res.setHeader('content-type', 'application/json');
 		// Magic Hour's presigned upload: the hostile answer names an internal address for the user's image.
 		if (req.url === '/v1/files/upload-urls') res.end(JSON.stringify({ items: [{ upload_url: gateway.uploadUrl, file_path: 'api-assets/x/1.png', expires_at: '2099-01-01T00:00:00Z' }] }));
@@ -240,7 +249,7 @@ describe("n8n's own egress filter (N8N_SSRF_PROTECTION_ENABLED=true) applies to 
 		Container.get(SsrfProtectionConfig).enabled = true;
 		gateway.answer = completedWith(`https://cdn-internal.example:${gateway.tlsPort}${cdnPath}`);
 		const result = await run(publicBase());
-		expect(result.error?.message).toContain('(job task_1)');
+		expect(result.error?.message).toContain('job task_1');
 		expect(result.error?.message).toContain('blocked because it resolves to a restricted IP address');
 		expect(cdnHits()).toBe(0);
 		// The gateway itself (allowed by name) was asked as usual: the filter sits under the node's own requests.
@@ -251,7 +260,7 @@ describe("n8n's own egress filter (N8N_SSRF_PROTECTION_ENABLED=true) applies to 
 		Container.get(SsrfProtectionConfig).enabled = true;
 		gateway.answer = completedWith(`http://127.0.0.1:${internal.port}/latest/meta-data/`);
 		const result = await run(publicBase(), {}, { allowPrivateUrls: true });
-		expect(result.error?.message).toContain('(job task_1)');
+		expect(result.error?.message).toContain('job task_1');
 		expect(result.error?.message).toContain('restricted IP address');
 		expect(internal.hits).toBe(0);
 	});
