@@ -15,6 +15,8 @@ const { parseDirectives } = require('./directives');
 const SANDBOX_API_KEY = 'sandbox-key';
 const DEFAULT_JOB_MS = 1500;
 const DEFAULT_VIDEO_BYTES = 4096; // rounded up to the sample video when smaller
+// AI/ML API credits ($5 at 2,000,000 per $) and Kling account credits (useapi.net's balance.total).
+const DEFAULT_BALANCES = { aimlApi: 10_000_000, useApiKling: 1000 };
 
 // Every module in providers/ is one provider: { name, prefix, baseUrlPath, handle(sandbox, request) }.
 const PROVIDERS = fs
@@ -56,6 +58,18 @@ class Sandbox {
 		this.faults = [];
 		this.timers = new Set();
 		this.providers = PROVIDERS.map((provider) => ({ ...provider }));
+		/** Account balances the free balance endpoints report, in each API's unit (setBalance changes one). */
+		this.balances = { ...DEFAULT_BALANCES };
+	}
+
+	/** Sets what `provider`'s balance endpoint reports; its charges then come off it. */
+	setBalance(provider, amount) {
+		this.balances[provider] = amount;
+	}
+
+	/** Takes a job's charge off `provider`'s balance (AI/ML API: at submit, as credits_used says). */
+	charge(provider, amount) {
+		if (typeof this.balances[provider] === 'number' && typeof amount === 'number') this.balances[provider] -= amount;
 	}
 
 	async start(apiPort = 0, cdnPort = 0) {
@@ -92,6 +106,7 @@ class Sandbox {
 		this.jobs.clear();
 		this.faults = [];
 		this.capacity = {};
+		this.balances = { ...DEFAULT_BALANCES };
 	}
 
 	/**

@@ -10,6 +10,7 @@ import type { JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider }
 // The table of every described model, text and image (./image.ts: image-to-video).
 import { AIML_ALL_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED, MODEL_ID_EXAMPLE, NOT_SENT } from './capabilities';
 import { readImages, type ImageInputs } from '../shared/image';
+import { aimlApiBalance, aimlApiPrice } from './prices';
 import { imageFields, imageModelFallback, imageRules, refuseImageFieldsTwice } from './image';
 import { BASE_URL_RULES } from '../../credentials/common';
 
@@ -147,6 +148,13 @@ export const aimlApiProvider: AsyncVideoProvider<AimlApiInput> = {
 	// `<uuid>:<model>` ids hold the model's path (`pixverse/v5/text-to-video`); they go in `generation_id=`.
 	jobIdMayContainSlash: true,
 	defaultPollInterval: DEFAULT_POLL_INTERVAL,
+	// Prices from the live model catalogue, a charge in meta.usage.credits_used, a free balance endpoint (./prices.ts).
+	cost: {
+		unit: 'credits',
+		reportedField: 'meta.usage.credits_used',
+		estimate: (input, { api }) => aimlApiPrice(api, input),
+		balance: aimlApiBalance,
+	},
 
 	readInput(ctx: IExecuteFunctions, itemIndex: number): AimlApiInput {
 		const param = paramReader(ctx, itemIndex);

@@ -9,6 +9,7 @@ import type { JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../sh
 import { readImages, type ImageInputs } from '../shared/image';
 import { audioSupport, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH, MODEL_ID_EXAMPLE, MODEL_ID_PATTERN } from './capabilities';
 import { imageAssets, imageRules } from './image';
+import { magicHourPrice } from './prices';
 import { BASE_URL_RULES } from '../../credentials/common';
 
 /** Magic Hour's HTTP mapping (docs/providers/magic-hour.md, "The API as this node uses it"). */
@@ -76,6 +77,13 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 	displayName: 'Magic Hour',
 	credentialType: 'magicHourApi',
 	defaultPollInterval: DEFAULT_POLL_INTERVAL,
+	// Credits per second from Magic Hour's published table (./prices.ts); the API reports credits_charged
+	// at submit (an estimate until the project completes). No balance endpoint is documented.
+	cost: {
+		unit: 'credits',
+		reportedField: 'credits_charged',
+		estimate: (input) => magicHourPrice(input.model, input.resolution, input.duration, input.audio ?? false),
+	},
 
 	readInput(ctx: IExecuteFunctions, itemIndex: number): MagicHourInput {
 		const param = paramReader(ctx, itemIndex);

@@ -9,6 +9,7 @@ import { klingTraits, MAX_NEGATIVE_PROMPT_LENGTH, MAX_PROMPT_LENGTH, USEAPI_KLIN
 import type { ImageInputs } from '../shared/image';
 import { IMAGE_PATH, imageFields, readKlingImages } from './image';
 import { BASE_URL_RULES } from '../../credentials/common';
+import { useApiKlingBalance } from './prices';
 
 /** Kling through useapi.net (docs/providers/kling-useapi.md, "The API as this node uses it"): tasks, works[], assets/download. */
 
@@ -190,6 +191,8 @@ export const useApiKlingProvider: AsyncVideoProvider<UseApiKlingInput, UseApiKli
 	displayName: 'Kling (useapi.net)',
 	credentialType: 'useApiApi',
 	defaultPollInterval: DEFAULT_POLL_INTERVAL,
+	// No public per-model price and no reported charge; the Kling account's credits are readable (./prices.ts).
+	cost: { unit: 'Kling credits', balance: useApiKlingBalance },
 
 	readContext,
 

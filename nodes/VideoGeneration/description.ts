@@ -4,6 +4,7 @@ import { imageSourceProperties } from '../shared/image';
 import { optionsProperty, optionsSpecOf } from '../shared/options';
 import { ADDITIONAL_FIELDS, API_STYLES, DEFAULT_API_STYLE, DURATION_FIELD, MAX_PROMPT_LENGTH, type GatewayField } from './capabilities';
 import { gatewayProvider } from './provider';
+import { userPriceOptions } from './prices';
 
 
 const forJobs = { show: { operation: JOB_OPERATIONS } };
@@ -68,5 +69,5 @@ export const videoGenerationProperties: INodeProperties[] = [
 		displayOptions: forJobs,
 	},
 	jobIdProperty,
-	optionsProperty(optionsSpecOf(gatewayProvider(DEFAULT_API_STYLE))),
+	optionsProperty(optionsSpecOf(gatewayProvider(DEFAULT_API_STYLE), userPriceOptions)),
 ];

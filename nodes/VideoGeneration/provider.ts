@@ -22,6 +22,7 @@ import {
 	type ImageSource,
 } from './capabilities';
 import { BASE_URL_RULES } from '../../credentials/common';
+import { userPrice } from './prices';
 
 /**
  * The HTTP mapping of OpenAI-style video gateways (docs/providers/video-generation-api.md, "The API as
@@ -279,6 +280,8 @@ export function gatewayProvider(style: ApiStyle): AsyncVideoProvider<GatewayInpu
 		credentialType: CREDENTIAL_TYPE,
 		defaultPollInterval: DEFAULT_POLL_INTERVAL,
 		baseUrl: (url, node) => gatewayRoot(node, url),
+		// A gateway's prices are its own: the user's price from the Options (./prices.ts); no reported charge, no balance.
+		cost: { estimate: (input, from) => userPrice(input.duration, from) },
 
 		readInput(ctx: IExecuteFunctions, itemIndex: number): GatewayInput {
 			const param = paramReader(ctx, itemIndex);

@@ -6,7 +6,8 @@ import { isSynchronous, type JobInput, type VideoProvider } from './types';
 
 /** Parameters every video node shares (node-contract.md); providers add their own between them. */
 
-export const JOB_OPERATIONS: Operation[] = ['generate', 'submit'];
+/** Operations that read a job's input; Estimate reads and checks it as Generate does, and pays nothing. */
+export const JOB_OPERATIONS: Operation[] = ['generate', 'submit', 'estimate'];
 
 const OPERATION_OPTIONS: Record<Operation, { name: string; action: string; description: string }> = {
 	generate: {
@@ -24,11 +25,16 @@ const OPERATION_OPTIONS: Record<Operation, { name: string; action: string; descr
 		action: 'Get a video job',
 		description: 'Get the status of a job by ID, with the video when it is complete',
 	},
+	estimate: {
+		name: 'Estimate',
+		action: 'Estimate the cost of a video',
+		description: 'Check each item and say what Generate would cost, without submitting anything',
+	},
 };
 
 /** Jobs can be submitted and fetched later; a one-request API can only generate. */
 export function operationsOf<Input extends JobInput, Context>(provider: VideoProvider<Input, Context>): Operation[] {
-	return isSynchronous(provider) ? ['generate'] : ['generate', 'submit', 'get'];
+	return isSynchronous(provider) ? ['generate', 'estimate'] : ['generate', 'submit', 'get', 'estimate'];
 }
 
 export function operationProperty(operations: Operation[]): INodeProperties {

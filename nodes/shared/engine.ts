@@ -1,5 +1,6 @@
 import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
+import { costOf, estimateItems, RunSpend } from './cost';
 import { asNodeError, isCanceled, isCapacityRefusal, retryAfterOf, type VideoNodeError } from './errors';
 import { optionsSpecOf, readOptions, type EngineOptions } from './options';
 import { AUTO_LIMIT, ItemSlot, SlotPool } from './pool';
@@ -16,7 +17,7 @@ import { isFinal, isSynchronous, type AsyncVideoProvider, type JobInput, type Jo
  * every failure into an error a user can act on. Providers only translate to and from their API.
  */
 
-export type Operation = 'generate' | 'submit' | 'get';
+export type Operation = 'generate' | 'submit' | 'get' | 'estimate';
 
 /**
  * A synchronous API has no Max Wait option (its one request is the job): a refusal for capacity is
@@ -65,6 +66,8 @@ class NodeRun<Input extends JobInput> {
 	/** Retry On Fail re-runs the node: jobs of an earlier try are picked up, not bought again. */
 	readonly runKey: RunKey | undefined;
 	firstError: { error: VideoNodeError; itemIndex: number } | undefined;
+	/** Estimates, budget and balance floor of a Generate or Submit run (nodes/shared/cost.ts). */
+	spend: RunSpend<Input> | undefined;
 
 	constructor(
 		readonly ctx: IExecuteFunctions,
@@ -87,6 +90,13 @@ class NodeRun<Input extends JobInput> {
 		const plans = this.items.map((_, itemIndex) => this.plan(itemIndex));
 
 		const account = await accountOf(ctx, provider);
+		// Cost: Estimate answers from the price tables alone; a budget below the estimates stops the run here, before any submit.
+		if (this.operation === 'estimate') return [await this.estimate(plans, account)];
+		if (this.operation !== 'get') {
+			const items = plans.flatMap((plan, itemIndex) => (plan?.input ? [{ itemIndex, input: plan.input, context: plan.context }] : []));
+			const transport = (root: string) => new Transport(ctx, provider, root, this.batch.signal, account.secret);
+			this.spend = await RunSpend.prepare(ctx, provider.cost, items, transport(account.baseUrl), (rootOf) => transport(rootOf(account.baseUrl)));
+		}
 		// Concurrency 0 (the default) is automatic; a number is a fixed upper bound. The slowest item's
 		// setting wins, as items of one node run share one provider account.
 		const fixed = Math.min(...plans.map((p) => p?.options.concurrency || Number.POSITIVE_INFINITY));
@@ -117,6 +127,16 @@ class NodeRun<Input extends JobInput> {
 			throw error;
 		}
 		return [this.results.flat()];
+	}
+
+	/** The Estimate operation: each valid item's `cost` as Generate would incur it; no paid request is made. */
+	private async estimate(plans: Array<ItemPlan<Input> | undefined>, account: { baseUrl: string; secret: string }): Promise<INodeExecutionData[]> {
+		const { ctx, provider } = this;
+		const items = plans.flatMap((plan, itemIndex) => (plan?.input ? [{ itemIndex, input: plan.input }] : []));
+		const quotes = await estimateItems(provider.cost, ctx, items, new Transport(ctx, provider, account.baseUrl, this.batch.signal, account.secret));
+		for (const { itemIndex, input } of items)
+			this.results[itemIndex] = [{ json: { provider: provider.name, model: input.model, cost: costOf(provider.cost, undefined, quotes.get(itemIndex)) }, pairedItem: { item: itemIndex } }];
+		return this.results.flat();
 	}
 
 	/** Reads and validates one item; with Continue On Fail a bad item becomes an error output. */
@@ -241,6 +261,7 @@ class ItemRun<Input extends JobInput> {
 		// A hostile answer's id would walk up the API path on the next status check.
 		const idProblem = jobIdProblem(snapshot.jobId, this.provider);
 		if (idProblem) throw new NodeOperationError(this.ctx.getNode(), `${this.provider.displayName} answered with an unusable job ID: ${idProblem}`, { itemIndex: this.itemIndex });
+		this.node.spend?.onAnswer(this.itemIndex, snapshot);
 		if (!this.jobId) this.recordJob(snapshot.jobId);
 		this.jobId = snapshot.jobId;
 		this.snapshot = snapshot;
@@ -258,9 +279,12 @@ class ItemRun<Input extends JobInput> {
 	/** Makes the paid request (start or generate) through the slot pool's capacity handling. */
 	private async submit(submitJob: () => Promise<JobSnapshot>): Promise<JobSnapshot> {
 		const synchronous = isSynchronous(this.provider);
+		// Max Cost per Run and Keep Balance Above: refused here, nothing is paid.
+		await this.node.spend?.beforeSubmit(this.itemIndex, this.plan.context);
 		const deadline = Date.now() + (synchronous ? SYNCHRONOUS_CAPACITY_WAIT_MS : this.options.maxWait * 1000);
 		const outcome = await this.slot.submit(submitJob, deadline, { is: isCapacityRefusal, retryAfterMs: retryAfterOf });
 		if (outcome.ok) return outcome.value;
+		this.node.spend?.onSubmitFailed(this.itemIndex);
 		const error = asNodeError(this.ctx.getNode(), outcome.error);
 		if (isCapacityRefusal(outcome.error)) {
 			// Still refused when time ran out: the provider's own words stay the message.
@@ -304,6 +328,7 @@ class ItemRun<Input extends JobInput> {
 		if (model) json.model = model;
 		if (snapshot.progress !== undefined) json.progress = snapshot.progress;
 		if (snapshot.credits !== undefined) json.credits = snapshot.credits;
+		json.cost = costOf(this.provider.cost, snapshot, this.node.spend?.quote(itemIndex));
 		if (snapshot.failure) json.error = snapshot.failure.message;
 		Object.assign(json, snapshot.details);
 		const videos = snapshot.status === 'completed' ? snapshot.videos : [];

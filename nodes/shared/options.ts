@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
+import { costOptionProperties } from './cost';
 import { parseOrThrow } from './input';
 import { DEFAULT_DOWNLOAD_TIMEOUT_SECONDS, DEFAULT_MAX_DOWNLOAD_MB, DEFAULT_STALL_TIMEOUT_SECONDS } from './video';
 import { isSynchronous, type JobInput, type VideoProvider } from './types';
@@ -39,12 +40,15 @@ export interface OptionsSpec {
 	hasGet: boolean;
 	/** The provider's own options, added to the collection; the provider reads them itself. */
 	extra?: INodeProperties[];
+	/** A free balance endpoint exists: Keep Balance Above is offered (nodes/shared/cost.ts). */
+	balance?: boolean;
 }
 
 /** The options a provider's kind calls for: polling and Get for jobs, a request timeout for one-request APIs. */
 export function optionsSpecOf<Input extends JobInput, Context>(provider: VideoProvider<Input, Context>, extra?: INodeProperties[]): OptionsSpec {
-	if (isSynchronous(provider)) return { synchronous: true, defaultRequestTimeout: provider.defaultRequestTimeout, hasGet: false, extra };
-	return { defaultPollInterval: provider.defaultPollInterval, defaultRequestTimeout: provider.defaultRequestTimeout, hasGet: true, extra };
+	const balance = !!provider.cost?.balance;
+	if (isSynchronous(provider)) return { synchronous: true, defaultRequestTimeout: provider.defaultRequestTimeout, hasGet: false, extra, balance };
+	return { defaultPollInterval: provider.defaultPollInterval, defaultRequestTimeout: provider.defaultRequestTimeout, hasGet: true, extra, balance };
 }
 
 export function optionsProperty(spec: OptionsSpec): INodeProperties {
@@ -162,6 +166,7 @@ export function optionsProperty(spec: OptionsSpec): INodeProperties {
 			...polling,
 			...timeout,
 			...waitOption,
+			...costOptionProperties(!!spec.balance),
 			...(spec.extra ?? []),
 		],
 	};

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import type { CostSupport } from './cost';
 import type { Transport } from './transport';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
@@ -72,6 +73,8 @@ interface ProviderBase<Input extends JobInput, Context> {
 	jobIdMayContainSlash?: boolean;
 	/** Plain words for the provider's HTTP errors that the shared defaults do not explain. */
 	explainError?(error: ApiErrorInfo): Partial<ExplainedError> | undefined;
+	/** Its unit, prices, reported charge and balance endpoint (nodes/shared/cost.ts); none: cost unknown. */
+	cost?: CostSupport<Input, Context>;
 }
 
 /**

@@ -156,10 +156,53 @@ function generation(sandbox, job) {
 	};
 }
 
+// The sandbox's own prices (a per-video price by resolution, in USD at 2,000,000 credits per $): what a
+// job is charged, and what the catalogue quotes for PixVerse v5, so an estimate matches the charge.
+const SANDBOX_PRICES = { '1080p': 0.12, other: 0.06 };
+const chargeOf = (request) => Math.round((request.resolution === '1080p' ? SANDBOX_PRICES['1080p'] : SANDBOX_PRICES.other) * 2_000_000);
+
+/** GET /v1/models?id=…&include=pricing: PixVerse v5 text-to-video priced by resolution; other models unpriced (`variable`). */
+function catalogue(id) {
+	if (!id) return { object: 'list', data: [] };
+	const pricing =
+		id === PIXVERSE
+			? {
+					kind: 'variants',
+					currency: 'USD',
+					dimensions: ['resolution'],
+					variants: ['360p', '540p', '720p', '1080p'].map((resolution) => ({
+						when: { resolution },
+						price: resolution === '1080p' ? SANDBOX_PRICES['1080p'] : SANDBOX_PRICES.other,
+						unit: 'video',
+						per: 1,
+					})),
+				}
+			: { kind: 'variable', currency: 'USD' };
+	return { object: 'list', data: [{ id, aliases: [], type: 'video', info: { name: id }, pricing }] };
+}
+
 async function handle(sandbox, { req, res, url, path, body }) {
 	const legacy = path === LEGACY;
 	const generations = path === UNIVERSAL || legacy;
-	const route = generations ? (req.method === 'POST' ? 'submit' : req.method === 'GET' ? 'poll' : 'unknown') : path === '/v2/billing' && req.method === 'GET' ? 'account' : 'unknown';
+	const route = generations
+		? req.method === 'POST'
+			? 'submit'
+			: req.method === 'GET'
+				? 'poll'
+				: 'unknown'
+		: path === '/v2/billing' && req.method === 'GET'
+			? 'account'
+			: path === '/v1/billing/balance' && req.method === 'GET'
+				? 'balance'
+				: path === '/v1/models' && req.method === 'GET'
+					? 'catalogue'
+					: 'unknown';
+	// The model catalogue needs no key (docs.aimlapi.com "Complete Model List").
+	if (route === 'catalogue') {
+		sandbox.log(req, 'aimlApi', route, {});
+		if (await sandbox.applyFault(res, 'aimlApi', route, envelope(path))) return;
+		return sendJson(res, 200, catalogue(url.searchParams.get('id')));
+	}
 	const request = parseJson(body);
 	sandbox.log(req, 'aimlApi', route, { body: request, legacy, ...(route === 'submit' ? { images: imagesOf(request) } : {}) });
 	const errorBody = envelope(path);
@@ -167,6 +210,17 @@ async function handle(sandbox, { req, res, url, path, body }) {
 	if (await sandbox.applyFault(res, 'aimlApi', route, errorBody)) return;
 
 	if (route === 'account') return sendJson(res, 200, { current_balance: 123.45, currency: 'USD' });
+	// billing.aimlapi.com's GET /v1/billing/balance (docs.aimlapi.com "Account Balance"), served under the API root.
+	if (route === 'balance')
+		return sendJson(res, 200, {
+			balance: sandbox.balances.aimlApi,
+			lowBalance: sandbox.balances.aimlApi < 10000,
+			lowBalanceThreshold: 10000,
+			lastUpdated: new Date().toISOString(),
+			autoDebitStatus: 'disabled',
+			status: 'current',
+			statusExplanation: 'Balance is current and up to date',
+		});
 	if (route === 'submit') {
 		const problem = request === null ? 'Body validation error! Invalid JSON' : validate(request);
 		if (problem) return sendJson(res, 400, errorBody(400, problem));
@@ -176,7 +230,8 @@ async function handle(sandbox, { req, res, url, path, body }) {
 		const job = sandbox.createJob('aimlApi', { id, prompt: request.prompt, request });
 		job.variants = v;
 		job.images = imagesOf(request);
-		job.credits = request.resolution === '1080p' ? 240000 : 120000;
+		job.credits = chargeOf(request);
+		sandbox.charge('aimlApi', job.credits);
 		return sendJson(res, v.http === '201' ? 201 : 200, { id: job.id, status: 'queued', meta: { usage: v.usage === 'tokens' ? { tokens_used: job.credits } : { credits_used: job.credits } } });
 	}
 	if (route === 'poll') {

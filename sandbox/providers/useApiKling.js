@@ -420,6 +420,19 @@ async function handle(sandbox, { req, res, url, path, body }) {
 		return res.writeHead(204).end();
 	}
 	if (route === 'accounts' && !accountMatch) return accounts(sandbox, req, res, request);
+	// GET /v1/kling/accounts/{email}: the account with its Kling credits (useapi.net get-kling-accounts-email).
+	if (route === 'accounts' && req.method === 'GET') {
+		const account = stateOf(sandbox).accounts.get(decodeURIComponent(accountMatch[1]));
+		if (!account) return sendJson(res, 404, errorBody(404, 'Account configuration not found'));
+		const total = sandbox.balances.useApiKling;
+		return sendJson(res, 200, {
+			email: account.email,
+			maxJobs: account.maxJobs,
+			password: '…secured…',
+			session: { userId: 'sandbox' },
+			balance: { points: [{ orderId: 'sandbox', type: 'plan', amount: total, balance: total }], tickets: [], total },
+		});
+	}
 	return sendJson(res, 404, errorBody(404, `No route ${req.method} ${path}`));
 }
 

@@ -159,7 +159,7 @@ describe('errors, credential, node', () => {
 		]);
 		expect(description).toMatchObject({ name: 'aimlApi', displayName: 'AI/ML API', usableAsTool: true, credentials: [{ name: 'aimlApiApi', required: true }] });
 		const [operation] = shown({}, 'operation');
-		expect(operation.options?.map((o) => (o as { value: string }).value)).toEqual(['generate', 'submit', 'get']);
+		expect(operation.options?.map((o) => (o as { value: string }).value)).toEqual(['generate', 'submit', 'get', 'estimate']);
 		for (const name of ['prompt', 'model', 'duration', 'aspectRatio', 'resolution', 'negativePrompt', 'style', 'seed', 'jobId', 'options'])
 			expect(description.properties.some((p) => p.name === name)).toBe(true);
 	});
