@@ -104,7 +104,7 @@ export async function storeVideo(ctx: IExecuteFunctions, api: Transport, video: 
 		} catch (error) {
 			if (api.cancelSignal?.aborted || (isCanceled(error) && !(error instanceof DownloadFault))) throw canceledError(ctx.getNode());
 			// The URL policy refused the address (nodes/shared/urlGuard.ts): nothing was sent, and asking again gives the same answer.
-			if ((error as { context?: { urlRefused?: boolean } })?.context?.urlRefused) throw error;
+			if ((error as { context?: { urlRefused?: boolean } })?.context?.urlRefused) throw new NodeOperationError(ctx.getNode(), error as NodeOperationError); // the same error, as is
 			last = asFault(error);
 			if (last.final) break;
 			if (last.kind !== 'refused') continue;
