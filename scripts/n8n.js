@@ -262,6 +262,29 @@ function resolveFromN8n(dir, request) {
  * marker (written only after verification) and every file the verification relied on. A folder with a
  * marker but a missing binary (a cache cleaned by hand, a half-copied folder) is installed again.
  */
+/** npm error codes of a dropped connection to the registry: worth another try, unlike a missing version. */
+const NETWORK_FAILURE = /npm error (code|errno) (ECONNABORTED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|EPIPE|ERR_SOCKET_TIMEOUT|-103|-104|-110)\b|network (aborted|timeout)|socket hang up/i;
+const NPM_INSTALL_TRIES = 3;
+
+/**
+ * n8n's install fetches ~1,500 packages: one dropped connection (seen in a cold CI run: ECONNABORTED
+ * after 3 minutes) must not fail the run. npm keeps what it fetched in its cache, so a retry is quick;
+ * npm's own per-request retries are raised too. Other failures (no such version) fail at once.
+ */
+function npmInstallWithRetries(dir, env, logFile) {
+	const args = ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--fetch-retries=5', '--fetch-retry-mintimeout=2000', '--fetch-retry-maxtimeout=30000'];
+	for (let attempt = 1; ; attempt++) {
+		try {
+			run('npm', args, { cwd: dir, env, logFile });
+			return;
+		} catch (error) {
+			if (attempt >= NPM_INSTALL_TRIES || !NETWORK_FAILURE.test(error.message)) throw error;
+			log(`npm install in ${dir} lost its connection to the registry (try ${attempt} of ${NPM_INSTALL_TRIES}); trying again in ${5 * attempt} s`);
+			spawnSync('sleep', [String(5 * attempt)]);
+		}
+	}
+}
+
 function installProblem(version) {
 	const dir = path.join(cacheRoot(), `n8n-${version}`);
 	const marker = readMarker(dir);
@@ -300,7 +323,7 @@ function ensureN8n(version = DEFAULT_N8N_VERSION) {
 		log(`n8n ${version}: npm install (log: ${logFile})`);
 		const stopProgress = startProgress(`n8n ${version} npm install`, path.join(dir, 'node_modules'));
 		try {
-			run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env, logFile });
+			npmInstallWithRetries(dir, env, logFile);
 		} finally {
 			stopProgress();
 		}
@@ -350,6 +373,7 @@ function ensureN8n(version = DEFAULT_N8N_VERSION) {
 
 module.exports = {
 	NODE_VERSION,
+	NETWORK_FAILURE,
 	N8N_VERSIONS,
 	DEFAULT_N8N_VERSION,
 	cacheRoot,
