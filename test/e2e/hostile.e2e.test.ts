@@ -18,7 +18,11 @@ import { itemsNodes, chain, describeEachN8n, n8nV2Version, N8nInstance, type Exe
 
 const API_KEY = 'sk-e2e-hostile-0123456789';
 const CREDENTIALS = { videoGenerationApi: { id: 'hostileGateway', name: 'Hostile gateway' } };
-const BODY = Buffer.from('{"SecretAccessKey":"internal-only"}'.repeat(100));
+/**
+ * What an internal service would hand out, behind an MP4 box header: the node stores only bytes that
+ * start as a video does (nodes/shared/video.ts), so the URL rule alone is under test here.
+ */
+const BODY = Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.from('{"SecretAccessKey":"internal-only"}'.repeat(100))]);
 
 /** An IPv4 address of this machine on a private network (not loopback): where the "internal" service listens. */
 function privateAddress(): string {
