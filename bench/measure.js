@@ -176,7 +176,7 @@ async function detection(server, sandbox, subjectName, cases, runs, schedule, lo
 }
 
 /**
- * The poll schedule itself (the built nodes/shared/schedule.js), replayed without latency for every
+ * The poll schedule itself (the built nodes/shared/engine/pollSchedule.js), replayed without latency for every
  * job length from 3 s to 10 min: how late a job is seen and how many status requests it costs.
  */
 function scheduleTable(nextPollDelayMs, intervalsSeconds) {

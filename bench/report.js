@@ -98,7 +98,7 @@ Each status check came a median of ${median(results.detection.map((d) => d.lateM
 request). Gaps run from one check's start to the next, so a slow answer does not push back the checks
 after it (\`test/integration/magicHour.test.ts\` holds every answer back 0.8 s to prove it).
 
-The schedule (\`nodes/shared/schedule.ts\`) is a geometric backoff: each gap is a start gap (the Poll
+The schedule (\`nodes/shared/engine/pollSchedule.ts\`) is a geometric backoff: each gap is a start gap (the Poll
 Interval, at most 1 s) plus 20% of the time already waited, never below the Poll Interval and at most 30 s.
 Replayed without network latency for every job length from 3 s to 10 min (a job's delay depends on
 where its end falls between two checks, so one length is one sample):

@@ -212,7 +212,7 @@ async function main() {
 		log(`preparing an n8n user folder: the package, ${plan.workflows.length} workflows and the credentials`);
 		const template = await n8n.prepareUserFolder(install, { credentials: credentials(sandbox), workflows: plan.workflows });
 		cleanup.push(template);
-		const schedule = require(path.join(ROOT, 'dist/nodes/shared/schedule.js'));
+		const schedule = require(path.join(ROOT, 'dist/nodes/shared/engine/pollSchedule.js'));
 		results.defaultPollInterval = Object.fromEntries(PLAN.scheduleAt.map((subject) => [subject, defaultPollInterval(subject)]));
 		results.schedule = measure.scheduleTable(schedule.nextPollDelayMs, [...new Set(Object.values(results.defaultPollInterval))].sort((a, b) => a - b));
 

@@ -32,7 +32,7 @@ export function baseUrlProperty(defaultUrl: string, description = 'The API root.
 }
 
 /**
- * What the node refuses of a Base URL at run time (nodes/shared/urlGuard.ts baseUrlRefusal), said in the
+ * What the node refuses of a Base URL at run time (nodes/shared/transport/urlGuard.ts baseUrlRefusal), said in the
  * credential form next to the field: a credential test cannot run package code, and n8n turns an error
  * thrown in its request's expression into an empty value, so the form's notices are where it is said.
  */

@@ -1,5 +1,5 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { runVideoNode } from '../shared/engine';
+import { runVideoNode } from '../shared/engine/engine';
 import { a4fProperties } from './description';
 import { a4fProvider } from './provider';
 

@@ -1,4 +1,4 @@
-import { type FieldChoice, type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, resolutionField } from '../shared/capabilities';
+import { type FieldChoice, type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, resolutionField } from '../shared/capabilities/table';
 
 /**
  * A4F video models (the model table of https://www.a4f.co/docs/api-reference/video-generation;

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { fieldProperties, withCustomModelOption } from '../shared/capabilities';
-import { OTHER_MODEL } from '../shared/customModel';
-import { JOB_OPERATIONS, modelProperties, operationProperty, operationsOf, promptProperty } from '../shared/description';
-import { optionsProperty, optionsSpecOf } from '../shared/options';
+import { fieldProperties, withCustomModelOption } from '../shared/capabilities/table';
+import { OTHER_MODEL } from '../shared/fields/customModel';
+import { JOB_OPERATIONS, modelProperties, operationProperty, operationsOf, promptProperty } from '../shared/fields/common';
+import { optionsProperty, optionsSpecOf } from '../shared/fields/options';
 import { A4F_CAPABILITIES, EXAMPLE_MODEL_ID, MAX_PROMPT_LENGTH } from './capabilities';
 import { a4fProvider } from './provider';
 

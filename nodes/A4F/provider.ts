@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
-import { openBase64Field } from '../shared/base64Json';
-import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities';
-import { modelIdSchema, readModelId } from '../shared/customModel';
-import { providerMessage } from '../shared/errorBody';
-import { isModeration, jobFailure } from '../shared/failure';
-import { paramReader, parseOrThrow } from '../shared/input';
-import type { Transport } from '../shared/transport';
-import type { ApiErrorInfo, ByteStream, ExplainedError, JobInput, JobSnapshot, SyncVideoProvider } from '../shared/types';
+import { openBase64Field } from '../shared/transport/base64Json';
+import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities/table';
+import { modelIdSchema, readModelId } from '../shared/fields/customModel';
+import { providerMessage } from '../shared/transport/errorBody';
+import { isModeration, jobFailure } from '../shared/failures/classify';
+import { paramReader, parseOrThrow } from '../shared/validation/input';
+import type { Transport } from '../shared/transport/transport';
+import type { ApiErrorInfo, ByteStream, ExplainedError, JobInput, JobSnapshot, SyncVideoProvider } from '../shared/engine/providerContract';
 import { A4F_CAPABILITIES as TABLE, EXAMPLE_MODEL_ID, MAX_PROMPT_LENGTH, MODEL_ID_PATTERN } from './capabilities';
 import { BASE_URL_RULES } from '../../credentials/common';
 

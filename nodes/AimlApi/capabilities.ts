@@ -1,4 +1,4 @@
-import { type FieldSpec, type FieldValue, aspectRatioField, capabilityTable, durationField, resolutionField } from '../shared/capabilities';
+import { type FieldSpec, type FieldValue, aspectRatioField, capabilityTable, durationField, resolutionField } from '../shared/capabilities/table';
 
 /**
  * AI/ML API video models (github.com/aimlapi/api-docs, docs/api-references/video-models/PixVerse/

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { fieldProperties, withCustomModelOption } from '../shared/capabilities';
-import { OTHER_MODEL } from '../shared/customModel';
-import { JOB_OPERATIONS, jobIdProperty, modelProperties, modelProperty, operationProperty, operationsOf, promptProperty } from '../shared/description';
-import { endImageProperties, imageOnly, imageSourceProperties, textOnly } from '../shared/image';
-import { optionsProperty, optionsSpecOf } from '../shared/options';
+import { fieldProperties, withCustomModelOption } from '../shared/capabilities/table';
+import { OTHER_MODEL } from '../shared/fields/customModel';
+import { JOB_OPERATIONS, jobIdProperty, modelProperties, modelProperty, operationProperty, operationsOf, promptProperty } from '../shared/fields/common';
+import { endImageProperties, imageOnly, imageSourceProperties, textOnly } from '../shared/image/imageInput';
+import { optionsProperty, optionsSpecOf } from '../shared/fields/options';
 import { AIML_CAPABILITIES, AIML_IMAGE_CAPABILITIES, KLING_TURBO_IMAGE, MODEL_ID_EXAMPLE, type AimlTraits } from './capabilities';
 import { aimlApiProvider } from './provider';
 

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import { modelSpec } from '../shared/capabilities';
-import { imageBytes, type ImageInputs, type ImageRef, type ImageRules } from '../shared/image';
+import { modelSpec } from '../shared/capabilities/table';
+import { imageBytes, type ImageInputs, type ImageRef, type ImageRules } from '../shared/image/imageInput';
 import { AIML_ALL_CAPABILITIES as TABLE, KLING_TURBO_IMAGE, PIXVERSE_V5_IMAGE } from './capabilities';
 
 /**

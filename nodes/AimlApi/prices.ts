@@ -1,5 +1,5 @@
-import type { BalanceSupport, PriceQuote } from '../shared/cost';
-import type { Transport } from '../shared/transport';
+import type { BalanceSupport, PriceQuote } from '../shared/cost/cost';
+import type { Transport } from '../shared/transport/transport';
 
 /**
  * AI/ML API prices come from its live model catalogue, `GET /v1/models?id=…&include=pricing`: free,

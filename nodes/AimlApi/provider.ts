@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
-import { applyModelDefaults, modelSpec, tableSchema, type RawInput } from '../shared/capabilities';
-import { modelIdSchema, readModelId } from '../shared/customModel';
-import { providerMessage } from '../shared/errorBody';
-import { jobFailure } from '../shared/failure';
-import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/input';
-import type { Transport } from '../shared/transport';
-import type { JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/types';
+import { applyModelDefaults, modelSpec, tableSchema, type RawInput } from '../shared/capabilities/table';
+import { modelIdSchema, readModelId } from '../shared/fields/customModel';
+import { providerMessage } from '../shared/transport/errorBody';
+import { jobFailure } from '../shared/failures/classify';
+import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/validation/input';
+import type { Transport } from '../shared/transport/transport';
+import type { JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/engine/providerContract';
 // The table of every described model, text and image (./image.ts: image-to-video).
 import { AIML_ALL_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED, MODEL_ID_EXAMPLE, NOT_SENT } from './capabilities';
-import { readImages, type ImageInputs } from '../shared/image';
+import { readImages, type ImageInputs } from '../shared/image/imageInput';
 import { aimlApiBalance, aimlApiPrice } from './prices';
 import { imageFields, imageModelFallback, imageRules, refuseImageFieldsTwice } from './image';
 import { BASE_URL_RULES } from '../../credentials/common';

@@ -1,4 +1,4 @@
-import { type FieldSpec, type FieldValue, type ImageSupport, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec, resolutionField } from '../shared/capabilities';
+import { type FieldSpec, type FieldValue, type ImageSupport, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec, resolutionField } from '../shared/capabilities/table';
 
 /**
  * Magic Hour's video models, from its OpenAPI file (github.com/magichourhq/docs, api-reference/openapi.json,

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { fieldProperties, modelsWhere, withCustomModelOption } from '../shared/capabilities';
-import { OTHER_MODEL } from '../shared/customModel';
-import { JOB_OPERATIONS, jobIdProperty, modelProperties, operationProperty, operationsOf, promptProperty } from '../shared/description';
-import { optionsProperty, optionsSpecOf } from '../shared/options';
-import { endImageProperties, imageSourceProperties, textOnly } from '../shared/image';
+import { fieldProperties, modelsWhere, withCustomModelOption } from '../shared/capabilities/table';
+import { OTHER_MODEL } from '../shared/fields/customModel';
+import { JOB_OPERATIONS, jobIdProperty, modelProperties, operationProperty, operationsOf, promptProperty } from '../shared/fields/common';
+import { optionsProperty, optionsSpecOf } from '../shared/fields/options';
+import { endImageProperties, imageSourceProperties, textOnly } from '../shared/image/imageInput';
 import { MAGIC_HOUR_CAPABILITIES, MAX_PROMPT_LENGTH, MODEL_ID_EXAMPLE } from './capabilities';
 import { magicHourProvider } from './provider';
 

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
-import { imageExtension, type ImageInputs, type ImageRef, type ImageRules } from '../shared/image';
-import type { Transport } from '../shared/transport';
+import { imageExtension, type ImageInputs, type ImageRef, type ImageRules } from '../shared/image/imageInput';
+import type { Transport } from '../shared/transport/transport';
 import { IMAGE_EXTENSIONS, MAGIC_HOUR_CAPABILITIES as TABLE, URL_EXTENSIONS } from './capabilities';
 
 /**

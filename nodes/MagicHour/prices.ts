@@ -1,4 +1,4 @@
-import type { PriceQuote } from '../shared/cost';
+import type { PriceQuote } from '../shared/cost/cost';
 
 /**
  * Magic Hour credits per second of output, by model id and resolution, and what audio adds

@@ -7,8 +7,8 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { callbackWebhooks, resumeFromCallback, runWithCallback, waitsForCallback } from '../shared/callback';
-import { runVideoNode } from '../shared/engine';
+import { callbackWebhooks, resumeFromCallback, runWithCallback, waitsForCallback } from '../shared/waitModes/callback';
+import { runVideoNode } from '../shared/engine/engine';
 import { useApiKlingProperties } from './description';
 import { useApiKlingProvider } from './provider';
 
@@ -27,7 +27,7 @@ export class UseApiKling implements INodeType {
 		usableAsTool: true,
 		credentials: [{ name: 'useApiApi', required: true }],
 		properties: useApiKlingProperties,
-		// Wait Mode "Wait for Callback": useapi.net's replyUrl calls land here (nodes/shared/callback.ts).
+		// Wait Mode "Wait for Callback": useapi.net's replyUrl calls land here (nodes/shared/waitModes/callback.ts).
 		webhooks: callbackWebhooks,
 		waitingNodeTooltip: 'The execution continues when Kling has finished every job, or after Max Wait',
 	};

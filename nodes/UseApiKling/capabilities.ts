@@ -1,4 +1,4 @@
-import { type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec } from '../shared/capabilities';
+import { type FieldSpec, type ModelEntry, aspectRatioField, capabilityTable, durationField, modelSpec } from '../shared/capabilities/table';
 
 /**
  * Kling text-to-video through useapi.net (https://useapi.net/docs/api-kling-v1/post-kling-videos-text2video:

@@ -1,11 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { fieldProperties, modelsWhere, type ModelSpec } from '../shared/capabilities';
-import { JOB_OPERATIONS, jobIdProperty, modelProperty, operationProperty, operationsOf, promptProperty } from '../shared/description';
-import { optionsProperty, optionsSpecOf } from '../shared/options';
+import { fieldProperties, modelsWhere, type ModelSpec } from '../shared/capabilities/table';
+import { JOB_OPERATIONS, jobIdProperty, modelProperty, operationProperty, operationsOf, promptProperty } from '../shared/fields/common';
+import { optionsProperty, optionsSpecOf } from '../shared/fields/options';
 import { MAX_NEGATIVE_PROMPT_LENGTH, MAX_PROMPT_LENGTH, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
-import { endImageProperties, imageSourceProperties, textOnly } from '../shared/image';
+import { endImageProperties, imageSourceProperties, textOnly } from '../shared/image/imageInput';
 import { useApiKlingProvider } from './provider';
-import { waitModeOption } from '../shared/callback';
+import { waitModeOption } from '../shared/waitModes/callback';
 
 
 const forModels = (predicate: (model: ModelSpec) => boolean) => ({

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import type { ModelSpec } from '../shared/capabilities';
-import { readImages, type ImageInputs, type ImageRef } from '../shared/image';
-import type { Transport } from '../shared/transport';
+import type { ModelSpec } from '../shared/capabilities/table';
+import { readImages, type ImageInputs, type ImageRef } from '../shared/image/imageInput';
+import type { Transport } from '../shared/transport/transport';
 import { ASSET_IMAGE_TYPES, klingTraits, MAX_ASSET_IMAGE_BYTES, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
 
 /**

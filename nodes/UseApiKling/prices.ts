@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { BalanceSupport } from '../shared/cost';
+import type { BalanceSupport } from '../shared/cost/cost';
 
 /**
  * Kling through useapi.net: useapi.net charges a flat subscription, and each video spends credits of

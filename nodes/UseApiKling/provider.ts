@@ -1,12 +1,12 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
-import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities';
-import { failureKind, isModeration } from '../shared/failure';
-import { paramReader, parseOrThrow } from '../shared/input';
-import type { Transport } from '../shared/transport';
-import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/types';
+import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities/table';
+import { failureKind, isModeration } from '../shared/failures/classify';
+import { paramReader, parseOrThrow } from '../shared/validation/input';
+import type { Transport } from '../shared/transport/transport';
+import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/engine/providerContract';
 import { klingTraits, MAX_NEGATIVE_PROMPT_LENGTH, MAX_PROMPT_LENGTH, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
-import type { ImageInputs } from '../shared/image';
+import type { ImageInputs } from '../shared/image/imageInput';
 import { IMAGE_PATH, imageFields, readKlingImages } from './image';
 import { BASE_URL_RULES } from '../../credentials/common';
 import { useApiKlingBalance } from './prices';

@@ -7,7 +7,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { runVideoNode } from '../shared/engine';
+import { runVideoNode } from '../shared/engine/engine';
 import { DEFAULT_API_STYLE } from './capabilities';
 import { videoGenerationProperties } from './description';
 import { providerFor, searchModels } from './provider';

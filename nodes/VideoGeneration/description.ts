@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { JOB_OPERATIONS, jobIdProperty, operationProperty, operationsOf, promptProperty } from '../shared/description';
-import { imageSourceProperties } from '../shared/image';
-import { optionsProperty, optionsSpecOf } from '../shared/options';
+import { JOB_OPERATIONS, jobIdProperty, operationProperty, operationsOf, promptProperty } from '../shared/fields/common';
+import { imageSourceProperties } from '../shared/image/imageInput';
+import { optionsProperty, optionsSpecOf } from '../shared/fields/options';
 import { ADDITIONAL_FIELDS, API_STYLES, DEFAULT_API_STYLE, DURATION_FIELD, MAX_PROMPT_LENGTH, type GatewayField } from './capabilities';
 import { gatewayProvider } from './provider';
 import { userPriceOptions } from './prices';

@@ -1,5 +1,5 @@
 import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-workflow';
-import { tidy, type EstimateContext, type PriceQuote } from '../shared/cost';
+import { tidy, type EstimateContext, type PriceQuote } from '../shared/cost/cost';
 
 /**
  * A gateway's prices are its own (each new-api or OpenAI-compatible deployment sets them), so the node

@@ -7,11 +7,11 @@ import {
 	type INodeListSearchResult,
 } from 'n8n-workflow';
 import { z } from 'zod';
-import { promptSchema } from '../shared/capabilities';
-import { failureKind } from '../shared/failure';
-import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/input';
-import { Transport } from '../shared/transport';
-import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider, VideoProvider, VideoRef } from '../shared/types';
+import { promptSchema } from '../shared/capabilities/table';
+import { failureKind } from '../shared/failures/classify';
+import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/validation/input';
+import { Transport } from '../shared/transport/transport';
+import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider, VideoProvider, VideoRef } from '../shared/engine/providerContract';
 import {
 	API_STYLES,
 	GATEWAY_FIELDS,

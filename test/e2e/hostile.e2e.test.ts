@@ -13,14 +13,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
-import { hostKind } from '../../nodes/shared/urlGuard';
+import { hostKind } from '../../nodes/shared/transport/urlGuard';
 import { itemsNodes, chain, describeEachN8n, n8nV2Version, N8nInstance, type ExecutionResult, type WorkflowSpec } from './harness';
 
 const API_KEY = 'sk-e2e-hostile-0123456789';
 const CREDENTIALS = { videoGenerationApi: { id: 'hostileGateway', name: 'Hostile gateway' } };
 /**
  * What an internal service would hand out, behind an MP4 box header: the node stores only bytes that
- * start as a video does (nodes/shared/video.ts), so the URL rule alone is under test here.
+ * start as a video does (nodes/shared/transport/download.ts), so the URL rule alone is under test here.
  */
 const BODY = Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.from('{"SecretAccessKey":"internal-only"}'.repeat(100))]);
 

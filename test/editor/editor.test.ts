@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startSandbox, SANDBOX_API_KEY, type Sandbox } from '../helpers/sandbox';
 import { credentialsFor, describeEachN8n, exampleWorkflows, N8nInstance, n8nV2Version, ROOT, withCredentials, type CredentialSpec, type N8nServer } from '../e2e/harness';
-import type { FieldValue, ModelSpec } from '../../nodes/shared/capabilities';
+import type { FieldValue, ModelSpec } from '../../nodes/shared/capabilities/table';
 import { Editor, launchChromium } from './browser';
 import { builtDescription, labelOf, noticeNames, tableNodes, unkeepableSwitches, VIDEO_GENERATION, type TableNode } from './nodes';
 

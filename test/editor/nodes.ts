@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { withCustomModelOption, type CapabilityTable, type FieldSpec, type FieldValue, type ModelSpec } from '../../nodes/shared/capabilities';
-import { OTHER_MODEL } from '../../nodes/shared/customModel';
+import { withCustomModelOption, type CapabilityTable, type FieldSpec, type FieldValue, type ModelSpec } from '../../nodes/shared/capabilities/table';
+import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
 import { A4F_CAPABILITIES } from '../../nodes/A4F/capabilities';
 import { AIML_CAPABILITIES } from '../../nodes/AimlApi/capabilities';

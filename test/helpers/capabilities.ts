@@ -4,8 +4,8 @@
  * table allows passes validation, and a value it does not allow is refused naming the field.
  */
 import { NodeHelpers, type IDataObject, type IExecuteFunctions, type INode, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
-import type { CapabilityTable, FieldValue } from '../../nodes/shared/capabilities';
-import type { JobInput, VideoProvider } from '../../nodes/shared/types';
+import type { CapabilityTable, FieldValue } from '../../nodes/shared/capabilities/table';
+import type { JobInput, VideoProvider } from '../../nodes/shared/engine/providerContract';
 
 const fakeNode: INode = { id: 'n', name: 'n', type: 't', typeVersion: 1, position: [0, 0], parameters: {} };
 

@@ -8,7 +8,7 @@ import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
 import { AIML_PRICE_SOURCE } from '../../nodes/AimlApi/prices';
 import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { MAGIC_HOUR_PRICE_SOURCE } from '../../nodes/MagicHour/prices';
-import { NO_PRICE } from '../../nodes/shared/cost';
+import { NO_PRICE } from '../../nodes/shared/cost/cost';
 import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 import { USER_PRICE_SOURCE } from '../../nodes/VideoGeneration/prices';

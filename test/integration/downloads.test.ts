@@ -1,5 +1,5 @@
 /**
- * The download step (nodes/shared/video.ts) against a CDN that misbehaves as real ones do
+ * The download step (nodes/shared/transport/download.ts) against a CDN that misbehaves as real ones do
  * (`[sandbox:cdn=…]`, sandbox/directives.js): for every provider that downloads, each fault is
  * either cured (a fresh attempt, a fresh link) or fails the item with its job id and what came back,
  * and never with a second submit. A4F's one request is the job: only its separate video URL is

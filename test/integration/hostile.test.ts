@@ -21,7 +21,7 @@ import os from 'os';
 import path from 'path';
 import type { AddressInfo } from 'net';
 import tls from 'tls';
-import * as sleepModule from '../../nodes/shared/sleep';
+import * as sleepModule from '../../nodes/shared/engine/sleep';
 import { SsrfProtectionConfig } from '@n8n/config';
 import { Container } from '@n8n/di';
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
@@ -38,7 +38,7 @@ const credentialType = new VideoGenerationApi();
 
 /** The "internal" service: every hit and byte it serves is counted. */
 const internal = { hits: 0, bytes: 0, server: undefined as http.Server | undefined, port: 0 };
-/** An MP4 box header: the node stores only bytes that start as a video does (nodes/shared/video.ts). */
+/** An MP4 box header: the node stores only bytes that start as a video does (nodes/shared/transport/download.ts). */
 const MP4_HEAD = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
 /** What an internal service would hand out, made to pass the video check so the URL rule alone is under test. */
 const SECRET_BODY = Buffer.concat([MP4_HEAD, Buffer.from('{"AccessKeyId":"ASIA-INTERNAL","SecretAccessKey":"do-not-leak"}'.repeat(64))]);

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
 import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
-import { nextPollDelayMs } from '../../nodes/shared/schedule';
+import { nextPollDelayMs } from '../../nodes/shared/engine/pollSchedule';
 import { binaryBytes, credentialTestStatus, runNode } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';
 import { sha256 } from '../helpers/sandbox';

@@ -13,7 +13,7 @@ import { UseApiApi } from '../../credentials/UseApiApi.credentials';
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
 import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
 import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
-import { resumeMemory } from '../../nodes/shared/resume';
+import { resumeMemory } from '../../nodes/shared/engine/resume';
 import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';

@@ -2,10 +2,10 @@ import { randomBytes } from 'crypto';
 import type { INode } from 'n8n-workflow';
 import { Readable } from 'stream';
 import { A4F_CAPABILITIES as TABLE } from '../../nodes/A4F/capabilities';
-import { OTHER_MODEL } from '../../nodes/shared/customModel';
+import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
 import { A4f } from '../../nodes/A4F/A4f.node';
 import { a4fProvider } from '../../nodes/A4F/provider';
-import { openBase64Field, type Base64Field, type JsonPath } from '../../nodes/shared/base64Json';
+import { openBase64Field, type Base64Field, type JsonPath } from '../../nodes/shared/transport/base64Json';
 import { checkTableAgreement, readInputWith, visibleProperties } from '../helpers/capabilities';
 
 const description = new A4f().description;

@@ -2,11 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { AimlApiApi } from '../../credentials/AimlApiApi.credentials';
 import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
 import { AIML_CAPABILITIES as TABLE, NOT_SENT, PIXVERSE_V5 } from '../../nodes/AimlApi/capabilities';
-import { OTHER_MODEL } from '../../nodes/shared/customModel';
+import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
 import { UI_TABLE } from '../../nodes/AimlApi/description';
-import { finished } from '../../nodes/shared/engine';
+import { finished } from '../../nodes/shared/engine/engine';
 import { aimlApiBaseUrl, aimlApiProvider, failureOf, snapshotOf, type Generation } from '../../nodes/AimlApi/provider';
-import type { FieldValue } from '../../nodes/shared/capabilities';
+import type { FieldValue } from '../../nodes/shared/capabilities/table';
 import { readInputWith, visibleProperties } from '../helpers/capabilities';
 
 const description = new AimlApi().description;
@@ -106,7 +106,7 @@ describe('generation responses', () => {
 		['failed', false, 'failed'],
 		['completed', false, 'failed'],
 	])('status %s (with a video: %p) is %s', (status, withVideo, expected) => {
-		// As the engine sees it: complete without a video is a failure (nodes/shared/engine.ts `finished`).
+		// As the engine sees it: complete without a video is a failure (nodes/shared/engine/engine.ts `finished`).
 		expect(finished(snapshotOf({ id: 'g1', status, video: withVideo ? video : null }, 'g1')).status).toBe(expected);
 	});
 

@@ -5,7 +5,7 @@ import { A4f } from '../../nodes/A4F/A4f.node';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
 import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { MAGIC_HOUR_PRICES, magicHourPrice } from '../../nodes/MagicHour/prices';
-import { Budget, checkBatch, checkFloor, costOf, NO_PRICE, tidy } from '../../nodes/shared/cost';
+import { Budget, checkBatch, checkFloor, costOf, NO_PRICE, tidy } from '../../nodes/shared/cost/cost';
 import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 

@@ -4,12 +4,12 @@
  */
 import { NodeOperationError, type ICredentialType, type IExecuteFunctions, type INodeType } from 'n8n-workflow';
 import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from '../../credentials/common';
-import { operationProperty, promptProperty, jobIdProperty } from '../../nodes/shared/description';
-import { runVideoNode } from '../../nodes/shared/engine';
-import { apiError } from '../../nodes/shared/errors';
-import { optionsProperty } from '../../nodes/shared/options';
-import type { Transport } from '../../nodes/shared/transport';
-import type { JobInput, JobSnapshot, AsyncVideoProvider } from '../../nodes/shared/types';
+import { operationProperty, promptProperty, jobIdProperty } from '../../nodes/shared/fields/common';
+import { runVideoNode } from '../../nodes/shared/engine/engine';
+import { apiError } from '../../nodes/shared/failures/nodeErrors';
+import { optionsProperty } from '../../nodes/shared/fields/options';
+import type { Transport } from '../../nodes/shared/transport/transport';
+import type { JobInput, JobSnapshot, AsyncVideoProvider } from '../../nodes/shared/engine/providerContract';
 import { binaryBytes, runNode } from '../helpers/n8n';
 
 /** Bytes that start as an MP4 does (an `ftyp` box), so the engine's check of the first bytes takes them for a video. */

@@ -1,7 +1,7 @@
-import { providerMessage } from '../../nodes/shared/errorBody';
-import { nextPollDelayMs, POLL_CAP_MS } from '../../nodes/shared/schedule';
-import { cancellableSleep } from '../../nodes/shared/sleep';
-import { parseRetryAfter } from '../../nodes/shared/transport';
+import { providerMessage } from '../../nodes/shared/transport/errorBody';
+import { nextPollDelayMs, POLL_CAP_MS } from '../../nodes/shared/engine/pollSchedule';
+import { cancellableSleep } from '../../nodes/shared/engine/sleep';
+import { parseRetryAfter } from '../../nodes/shared/transport/transport';
 
 describe('poll schedule', () => {
 	test('the user interval is a floor, the spacing grows with the wait, up to a cap', () => {

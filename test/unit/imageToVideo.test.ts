@@ -12,8 +12,8 @@ import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
 import { A4f } from '../../nodes/A4F/A4f.node';
 import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { USEAPI_KLING_CAPABILITIES } from '../../nodes/UseApiKling/capabilities';
-import { OTHER_MODEL } from '../../nodes/shared/customModel';
-import type { CapabilityTable } from '../../nodes/shared/capabilities';
+import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
+import type { CapabilityTable } from '../../nodes/shared/capabilities/table';
 import { readInputWith, visibleProperties } from '../helpers/capabilities';
 
 const shown = (description: INodeTypeDescription, parameters: IDataObject, name: string) => visibleProperties(description, { operation: 'generate', ...parameters }, name);

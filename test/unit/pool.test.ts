@@ -1,4 +1,4 @@
-import { AUTO_LIMIT, SlotPool } from '../../nodes/shared/pool';
+import { AUTO_LIMIT, SlotPool } from '../../nodes/shared/engine/pool';
 
 const never = Number.POSITIVE_INFINITY;
 const signal = () => new AbortController().signal;

@@ -1,4 +1,4 @@
-import { EXPIRY_MARGIN_MS, MAX_ENTRIES, ResumeMemory, resumeMemory } from '../../nodes/shared/resume';
+import { EXPIRY_MARGIN_MS, MAX_ENTRIES, ResumeMemory, resumeMemory } from '../../nodes/shared/engine/resume';
 
 const run = (executionId: string, node = 'node-1') => ({ executionId, node });
 

@@ -4,7 +4,7 @@
  * disagreement is reported as "<model> <field>: …", naming what to change.
  */
 import { AIML_ALL_CAPABILITIES, API_FIELD, NOT_SENT } from '../../nodes/AimlApi/capabilities';
-import type { FieldValue, ModelSpec } from '../../nodes/shared/capabilities';
+import type { FieldValue, ModelSpec } from '../../nodes/shared/capabilities/table';
 
 type Field = { type?: string; enum?: Array<string | number>; default?: string | number; description?: string };
 type Request = { models: string[]; fields: Record<string, Field>; required: string[] };

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_STANDS_FOR, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH } from '../../nodes/MagicHour/capabilities';
-import type { CapabilityTable, FieldValue } from '../../nodes/shared/capabilities';
+import type { CapabilityTable, FieldValue } from '../../nodes/shared/capabilities/table';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const specs = require('../../scripts/specs/magic-hour.js') as {

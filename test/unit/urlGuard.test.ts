@@ -1,6 +1,6 @@
-import { baseUrlRefusal, hostKind, refusalOf, shownUrl } from '../../nodes/shared/urlGuard';
-import { jobIdProblem } from '../../nodes/shared/engine';
-import { redactSecret } from '../../nodes/shared/transport';
+import { baseUrlRefusal, hostKind, refusalOf, shownUrl } from '../../nodes/shared/transport/urlGuard';
+import { jobIdProblem } from '../../nodes/shared/engine/engine';
+import { redactSecret } from '../../nodes/shared/transport/transport';
 
 const host = (url: string) => new URL(url).hostname;
 

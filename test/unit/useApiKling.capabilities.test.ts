@@ -1,4 +1,4 @@
-import { finished } from '../../nodes/shared/engine';
+import { finished } from '../../nodes/shared/engine/engine';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
@@ -121,7 +121,7 @@ describe('task objects', () => {
 		[{ status: 50, status_name: 'failed', status_final: true, task: { id: 1 } }, 'failed'],
 		[{ status: 99, status_name: 'succeed', status_final: true, task: { id: 1 }, works: [] }, 'failed'],
 	])('%j is %s', (body, status) => {
-		// As the engine sees it: complete without a video is a failure (nodes/shared/engine.ts `finished`).
+		// As the engine sees it: complete without a video is a failure (nodes/shared/engine/engine.ts `finished`).
 		expect(finished(taskSnapshot(body as never)).status).toBe(status);
 	});
 

@@ -1,6 +1,6 @@
-import { fileName, signatureOf } from '../../nodes/shared/video';
+import { fileName, signatureOf } from '../../nodes/shared/transport/download';
 
-describe('video signatures (nodes/shared/video.ts)', () => {
+describe('video signatures (nodes/shared/transport/download.ts)', () => {
 	test('MP4/MOV boxes, EBML and GIF are videos; HTML, JSON, XML and short answers are not', () => {
 		const box = (type: string) => Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from(type, 'latin1'), Buffer.alloc(8)]);
 		expect(signatureOf(box('ftyp'))).toBe('isobmff');

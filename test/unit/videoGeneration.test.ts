@@ -3,7 +3,7 @@ import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credent
 import { ADDITIONAL_FIELDS, GATEWAY_FIELDS } from '../../nodes/VideoGeneration/capabilities';
 import { gatewayRoot, PROVIDERS, requestBody, taskSnapshot, videoSnapshot } from '../../nodes/VideoGeneration/provider';
 import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
-import { finished } from '../../nodes/shared/engine';
+import { finished } from '../../nodes/shared/engine/engine';
 import { readInputWith, visibleProperties } from '../helpers/capabilities';
 
 const description = new VideoGeneration().description;

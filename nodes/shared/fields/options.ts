@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { costOptionProperties } from './cost';
-import { parseOrThrow } from './input';
-import { DEFAULT_DOWNLOAD_TIMEOUT_SECONDS, DEFAULT_MAX_DOWNLOAD_MB, DEFAULT_STALL_TIMEOUT_SECONDS } from './video';
-import { isSynchronous, type JobInput, type VideoProvider } from './types';
+import { costOptionProperties } from '../cost/cost';
+import { parseOrThrow } from '../validation/input';
+import { DEFAULT_DOWNLOAD_TIMEOUT_SECONDS, DEFAULT_MAX_DOWNLOAD_MB, DEFAULT_STALL_TIMEOUT_SECONDS } from '../transport/download';
+import { isSynchronous, type JobInput, type VideoProvider } from '../engine/providerContract';
 
 /** The `options` collection every node shares (node-contract.md), read and checked in one place. */
 
@@ -16,7 +16,7 @@ export interface EngineOptions {
 	waitForCompletion: boolean;
 	/** Seconds one request may take; synchronous APIs hold it for the whole render. */
 	requestTimeout?: number;
-	/** Provider-given addresses on a local network may be fetched (nodes/shared/urlGuard.ts); absent in older saved states. */
+	/** Provider-given addresses on a local network may be fetched (nodes/shared/transport/urlGuard.ts); absent in older saved states. */
 	allowPrivateUrls?: boolean;
 	/** Seconds without a byte that end a download attempt. */
 	stallTimeout: number;
@@ -27,7 +27,7 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_MAX_WAIT_SECONDS = 20 * 60;
-/** 0: automatic (nodes/shared/pool.ts). */
+/** 0: automatic (nodes/shared/engine/pool.ts). */
 export const DEFAULT_CONCURRENCY = 0;
 
 export interface OptionsSpec {
@@ -40,7 +40,7 @@ export interface OptionsSpec {
 	hasGet: boolean;
 	/** The provider's own options, added to the collection; the provider reads them itself. */
 	extra?: INodeProperties[];
-	/** A free balance endpoint exists: Keep Balance Above is offered (nodes/shared/cost.ts). */
+	/** A free balance endpoint exists: Keep Balance Above is offered (nodes/shared/cost/cost.ts). */
 	balance?: boolean;
 }
 

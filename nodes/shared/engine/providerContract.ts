@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
-import type { CostSupport } from './cost';
-import type { Transport } from './transport';
+import type { CostSupport } from '../cost/cost';
+import type { Transport } from '../transport/transport';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -73,7 +73,7 @@ interface ProviderBase<Input extends JobInput, Context> {
 	jobIdMayContainSlash?: boolean;
 	/** Plain words for the provider's HTTP errors that the shared defaults do not explain. */
 	explainError?(error: ApiErrorInfo): Partial<ExplainedError> | undefined;
-	/** Its unit, prices, reported charge and balance endpoint (nodes/shared/cost.ts); none: cost unknown. */
+	/** Its unit, prices, reported charge and balance endpoint (nodes/shared/cost/cost.ts); none: cost unknown. */
 	cost?: CostSupport<Input, Context>;
 }
 
@@ -91,7 +91,7 @@ export interface AsyncVideoProvider<Input extends JobInput = JobInput, Context =
 	defaultRequestTimeout?: number;
 	/**
 	 * An API that calls a URL with the job's progress and end (Wait Mode "Wait for Callback",
-	 * nodes/shared/callback.ts): the validated input with `url` as that callback. Throws, with words for
+	 * nodes/shared/waitModes/callback.ts): the validated input with `url` as that callback. Throws, with words for
 	 * the user, when the input cannot take it. `readContext`'s result must then be plain JSON: the
 	 * waiting execution keeps it.
 	 */

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
-import { paramReader, parseOrThrow } from './input';
+import { paramReader, parseOrThrow } from '../validation/input';
 
 /**
  * "Other model (type its ID)" for providers whose capability table has `customModel` rules: the Model

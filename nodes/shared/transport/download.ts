@@ -1,9 +1,9 @@
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 import { readableOf } from './base64Json';
-import { canceledError, isCanceled } from './errors';
-import { cancellableSleep } from './sleep';
+import { canceledError, isCanceled } from '../failures/nodeErrors';
+import { cancellableSleep } from '../engine/sleep';
 import type { Transport } from './transport';
-import type { ByteStream, VideoRef } from './types';
+import type { ByteStream, VideoRef } from '../engine/providerContract';
 
 /**
  * The last step of a paid job: the video's bytes into n8n's binary storage. What arrives is checked
@@ -103,7 +103,7 @@ export async function storeVideo(ctx: IExecuteFunctions, api: Transport, video: 
 			return { binary, url, attempts: requests };
 		} catch (error) {
 			if (api.cancelSignal?.aborted || (isCanceled(error) && !(error instanceof DownloadFault))) throw canceledError(ctx.getNode());
-			// The URL policy refused the address (nodes/shared/urlGuard.ts): nothing was sent, and asking again gives the same answer.
+			// The URL policy refused the address (nodes/shared/transport/urlGuard.ts): nothing was sent, and asking again gives the same answer.
 			if ((error as { context?: { urlRefused?: boolean } })?.context?.urlRefused) throw new NodeOperationError(ctx.getNode(), error as NodeOperationError); // the same error, as is
 			last = asFault(error);
 			if (last.final) break;

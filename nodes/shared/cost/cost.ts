@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INode, type INodeProperties } from 'n8n-workflow';
-import type { Transport } from './transport';
-import type { JobSnapshot } from './types';
+import type { Transport } from '../transport/transport';
+import type { JobSnapshot } from '../engine/providerContract';
 
 /**
  * Cost: one shape on every output item, estimates from each provider's price table, a budget per node

@@ -1,9 +1,9 @@
 import { BINARY_ENCODING, NodeOperationError, type IBinaryData, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { createHash } from 'crypto';
-import { modelsTakingImage, modelsWhere, type CapabilityTable, type ImageSupport, type ModelSpec } from './capabilities';
-import { JOB_OPERATIONS } from './description';
-import { paramReader } from './input';
-import type { UploadBody } from './transport';
+import { modelsTakingImage, modelsWhere, type CapabilityTable, type ImageSupport, type ModelSpec } from '../capabilities/table';
+import { JOB_OPERATIONS } from '../fields/common';
+import { paramReader } from '../validation/input';
+import type { UploadBody } from '../transport/transport';
 
 /**
  * Image-to-video, the same on every provider node: the parameters (`imageSource` none / binary / url,

@@ -1,16 +1,16 @@
 import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
-import { costOf, estimateItems, RunSpend } from './cost';
-import { asNodeError, isCanceled, isCapacityRefusal, retryAfterOf, type VideoNodeError } from './errors';
-import { optionsSpecOf, readOptions, type EngineOptions } from './options';
+import { costOf, estimateItems, RunSpend } from '../cost/cost';
+import { asNodeError, isCanceled, isCapacityRefusal, retryAfterOf, type VideoNodeError } from '../failures/nodeErrors';
+import { optionsSpecOf, readOptions, type EngineOptions } from '../fields/options';
 import { AUTO_LIMIT, ItemSlot, SlotPool } from './pool';
 import { ResumeMemory, resumeMemory, type RunKey } from './resume';
-import { nextPollDelayMs } from './schedule';
+import { nextPollDelayMs } from './pollSchedule';
 import { cancellableSleep } from './sleep';
-import { Transport } from './transport';
-import { guardBaseUrl } from './urlGuard';
-import { storeVideo, type DownloadRules } from './video';
-import { isFinal, isSynchronous, type AsyncVideoProvider, type JobInput, type JobSnapshot, type VideoProvider } from './types';
+import { Transport } from '../transport/transport';
+import { guardBaseUrl } from '../transport/urlGuard';
+import { storeVideo, type DownloadRules } from '../transport/download';
+import { isFinal, isSynchronous, type AsyncVideoProvider, type JobInput, type JobSnapshot, type VideoProvider } from './providerContract';
 
 /**
  * The job engine: the one place that runs items in parallel, submits, waits, downloads and turns
@@ -66,7 +66,7 @@ class NodeRun<Input extends JobInput> {
 	/** Retry On Fail re-runs the node: jobs of an earlier try are picked up, not bought again. */
 	readonly runKey: RunKey | undefined;
 	firstError: { error: VideoNodeError; itemIndex: number } | undefined;
-	/** Estimates, budget and balance floor of a Generate or Submit run (nodes/shared/cost.ts). */
+	/** Estimates, budget and balance floor of a Generate or Submit run (nodes/shared/cost/cost.ts). */
 	spend: RunSpend<Input> | undefined;
 
 	constructor(

@@ -7,11 +7,11 @@ import type {
 	IN8nHttpFullResponse,
 	INode,
 } from 'n8n-workflow';
-import { apiError, canceledError, isCanceled } from './errors';
+import { apiError, canceledError, isCanceled } from '../failures/nodeErrors';
 import { providerMessage } from './errorBody';
-import { cancellableSleep } from './sleep';
+import { cancellableSleep } from '../engine/sleep';
 import { guardProviderUrl } from './urlGuard';
-import type { ApiErrorInfo, ByteStream, ExplainedError, RequestPhase, VideoProvider } from './types';
+import type { ApiErrorInfo, ByteStream, ExplainedError, RequestPhase, VideoProvider } from '../engine/providerContract';
 
 /** The only module that speaks HTTP: n8n's helpers, the credential on the API's own origin only, retries by phase. */
 
@@ -77,7 +77,7 @@ export class Transport {
 	deadline = Number.POSITIVE_INFINITY;
 	/** Timeout of API requests (not downloads) unless a request sets its own: the Request Timeout option. */
 	requestTimeoutMs?: number;
-	/** Options → Allow Private Network URLs: provider-given addresses on a local network are fetched (nodes/shared/urlGuard.ts). */
+	/** Options → Allow Private Network URLs: provider-given addresses on a local network are fetched (nodes/shared/transport/urlGuard.ts). */
 	allowPrivateUrls = false;
 
 	constructor(
@@ -142,7 +142,7 @@ export class Transport {
 		}
 	}
 
-	/** The item's cancel signal: the download's own watchdog (nodes/shared/video.ts) tells a cancel from a stall by it. */
+	/** The item's cancel signal: the download's own watchdog (nodes/shared/transport/download.ts) tells a cancel from a stall by it. */
 	get cancelSignal(): AbortSignal | undefined {
 		return this.signal;
 	}
@@ -154,7 +154,7 @@ export class Transport {
 
 	/**
 	 * Opens a video's stream: one request, never retried here. The whole-download attempts in
-	 * nodes/shared/video.ts retry with pauses, so the two retry loops do not multiply. The credential
+	 * nodes/shared/transport/download.ts retry with pauses, so the two retry loops do not multiply. The credential
 	 * goes only to the API's own origin (a gateway's /content route); a CDN gets a bare request, as
 	 * the providers' own SDKs do. `signal` is the attempt's own (its stall watchdog aborts it).
 	 */

@@ -1,4 +1,4 @@
-import type { JobFailure } from './types';
+import type { JobFailure } from '../engine/providerContract';
 
 /**
  * The one failure classifier. Providers feed it their own words and codes (a status text, an error code

@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import type { ApiErrorInfo, ExplainedError } from './types';
+import type { ApiErrorInfo, ExplainedError } from '../engine/providerContract';
 
 /**
  * Every error the package raises is an n8n error from the start; what the engine needs to know

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { modelOptions, type CapabilityTable } from './capabilities';
+import { modelOptions, type CapabilityTable } from '../capabilities/table';
 import { OTHER_MODEL } from './customModel';
-import type { Operation } from './engine';
-import { isSynchronous, type JobInput, type VideoProvider } from './types';
+import type { Operation } from '../engine/engine';
+import { isSynchronous, type JobInput, type VideoProvider } from '../engine/providerContract';
 
 /** Parameters every video node shares (node-contract.md); providers add their own between them. */
 

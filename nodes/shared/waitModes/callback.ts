@@ -8,11 +8,11 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { accountOf, runVideoNode } from './engine';
-import { optionsSpecOf, readOptions, type EngineOptions } from './options';
-import { cancellableSleep } from './sleep';
-import { Transport } from './transport';
-import { isFinal, type AsyncVideoProvider, type JobInput } from './types';
+import { accountOf, runVideoNode } from '../engine/engine';
+import { optionsSpecOf, readOptions, type EngineOptions } from '../fields/options';
+import { cancellableSleep } from '../engine/sleep';
+import { Transport } from '../transport/transport';
+import { isFinal, type AsyncVideoProvider, type JobInput } from '../engine/providerContract';
 
 /**
  * Wait Mode "Wait for Callback": Generate submits every item's job with the URL of this execution as

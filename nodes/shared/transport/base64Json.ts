@@ -1,6 +1,6 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
-import { canceledError, isCanceled } from './errors';
-import type { ByteStream } from './types';
+import { canceledError, isCanceled } from '../failures/nodeErrors';
+import type { ByteStream } from '../engine/providerContract';
 
 /**
  * Reads a JSON response that carries a file as one base64 string (A4F's `data[0].b64_json`) and
