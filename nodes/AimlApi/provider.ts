@@ -134,7 +134,7 @@ export function failureOf(error: unknown): JobFailure {
 		: undefined;
 	const said = detail || providerMessage(error);
 	const message = [name, said].filter(Boolean).join(': ') || 'AI/ML API gave no reason';
-	return { ...jobFailure(message), code: name };
+	return jobFailure(message, name);
 }
 
 /** AI/ML API asks clients to poll every 10 to 15 s; a PixVerse clip takes 30 to 75 s. */

@@ -2,7 +2,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities/table';
 import { modelIdSchema, readModelId } from '../shared/fields/customModel';
-import { failureKind } from '../shared/failures/classify';
+import { jobFailure } from '../shared/failures/classify';
 import { paramReader, parseOrThrow } from '../shared/validation/input';
 import type { Transport } from '../shared/transport/transport';
 import type { JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/engine/providerContract';
@@ -152,7 +152,7 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 			status: STATUS[project.status ?? ''] ?? 'processing',
 			videos: downloads.map((d) => ({ url: d.url })),
 			credits: project.credits_charged,
-			failure: project.error ? { message: [project.error.message, errorCode && `(${errorCode})`].filter(Boolean).join(' '), code: errorCode, kind: failureKind(errorCode) } : undefined,
+			failure: project.error ? jobFailure([project.error.message, errorCode && `(${errorCode})`].filter(Boolean).join(' '), errorCode || undefined) : undefined,
 			details: {
 				...(downloads[0]?.expires_at ? { expiresAt: downloads[0].expires_at } : {}),
 				...(project.end_seconds !== undefined ? { durationSeconds: project.end_seconds } : {}),

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities/table';
-import { failureKind, isModeration } from '../shared/failures/classify';
+import { isModeration, jobFailure } from '../shared/failures/classify';
 import { paramReader, parseOrThrow } from '../shared/validation/input';
 import type { Transport } from '../shared/transport/transport';
 import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/engine/providerContract';
@@ -101,7 +101,7 @@ export function taskSnapshot(body: TaskResponse, knownJobId?: string): JobSnapsh
 	let failure: JobFailure | undefined;
 	if (status === 'failed') {
 		const reason = [body?.error, body?.message].filter((part) => typeof part === 'string' && part.trim()).join(' — ');
-		failure = { message: reason || `the task ended as "${name ?? code ?? 'unknown'}"`, kind: failureKind(reason) };
+		failure = jobFailure(reason || `the task ended as "${name ?? code ?? 'unknown'}"`);
 	}
 	const resource = work?.resource;
 	const details: IDataObject = {};
@@ -150,7 +150,6 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 	if ((status === 500 || status === 400) && isModeration(errorText))
 		return {
 			kind: 'moderation',
-			retryable: false,
 			message: `The prompt was rejected by Kling's content moderation (HTTP ${status})${said}. Change the prompt; a retry would be refused again.`,
 		};
 	if (status === 401)
@@ -163,8 +162,6 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 	if (status === 412) return { kind: 'credits', message: `Not enough credits (HTTP 412)${said}` };
 	if (status === 429)
 		return {
-			// No job was made: wait as useapi.net's own example client does (10 s), then try again.
-			retryDelayMs: 10_000,
 			message: `All Kling accounts linked to your useapi.net token are busy (HTTP 429)${said}. They already run as many jobs as their Max Jobs allows: lower Concurrency in Options, raise Max Jobs, or link another account.`,
 		};
 	if (status === 404 && (error.phase === 'submit' || error.upload))
@@ -175,8 +172,8 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 		};
 	if (status === 596)
 		return {
+			// A lasting kind: the transport does not repeat it, though it is a 5xx.
 			kind: 'auth',
-			retryable: false,
 			message: `The linked Kling account needs attention (HTTP 596)${said}: its session is broken or in an error state. Sign in to Kling in a browser, then add the account again at useapi.net (POST /v1/kling/accounts).`,
 		};
 	return undefined;
@@ -191,6 +188,8 @@ export const useApiKlingProvider: AsyncVideoProvider<UseApiKlingInput, UseApiKli
 	displayName: 'Kling (useapi.net)',
 	credentialType: 'useApiApi',
 	defaultPollInterval: DEFAULT_POLL_INTERVAL,
+	// After a 429 (no job was made) useapi.net's own example client waits 10 s before trying again.
+	rateLimitPauseMs: 10_000,
 	// No public per-model price and no reported charge; the Kling account's credits are readable (./prices.ts).
 	cost: { unit: 'Kling credits', balance: useApiKlingBalance },
 

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 import { z } from 'zod';
 import { promptSchema } from '../shared/capabilities/table';
-import { failureKind } from '../shared/failures/classify';
+import { failureKind, jobFailure } from '../shared/failures/classify';
 import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/validation/input';
 import { Transport } from '../shared/transport/transport';
 import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, JobStatus, AsyncVideoProvider, VideoProvider, VideoRef } from '../shared/engine/providerContract';
@@ -154,7 +154,7 @@ function progressOf(value: unknown): number | undefined {
 
 function failureOf(message: string | undefined, code: string | undefined): JobFailure {
 	const said = message ?? 'the gateway gave no reason';
-	return { message: code && !said.includes(code) ? `${said} (${code})` : said, code, kind: failureKind(code, message) };
+	return jobFailure(code && !said.includes(code) ? `${said} (${code})` : said, code);
 }
 
 const errorText = (error: unknown) => (isRecord(error) ? text(error.message) : text(error));
@@ -254,7 +254,8 @@ function explainError(style: ApiStyle, error: ApiErrorInfo): Partial<ExplainedEr
 	const body = isRecord(error.body) ? error.body : {};
 	const code = text(body.code) ?? errorCodeOf(body.error);
 	const said = error.providerMessage ? `: ${error.providerMessage}` : '';
-	if (code === 'insufficient_user_quota' || (error.statusCode === 403 && /quota|额度/i.test(error.providerMessage ?? '')))
+	// The one classifier reads the gateway's code (insufficient_user_quota) and, on a 403, its words.
+	if (failureKind(code) === 'credits' || (error.statusCode === 403 && failureKind(error.providerMessage) === 'credits'))
 		return {
 			kind: 'credits',
 			message: `Your account on this gateway is out of quota, that is out of credits (HTTP ${error.statusCode} insufficient_user_quota)${said}. Top up the balance in the gateway's dashboard, then run again.`,

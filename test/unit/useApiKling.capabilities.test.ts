@@ -146,16 +146,17 @@ describe('errors', () => {
 	const explain = (statusCode: number, body: unknown, phase: 'submit' | 'poll' = 'submit') =>
 		explainUseApiError({ statusCode, body, phase, providerMessage: typeof body === 'object' ? JSON.stringify(body) : String(body) });
 
-	test('500 is moderation only when the error text says so, and then is never retried', () => {
+	test('500 is moderation only when the error text says so (a lasting kind: the transport never repeats it)', () => {
 		const moderation = explain(500, { error: 'The content you uploaded appears to violate the community guidelines. (CM_EXT.POther)', message: 'Service busy (CM_EXT.POther)' }, 'poll');
-		expect(moderation).toMatchObject({ kind: 'moderation', retryable: false, message: expect.stringMatching(/rejected by Kling's content moderation/) });
+		expect(moderation).toMatchObject({ kind: 'moderation', message: expect.stringMatching(/rejected by Kling's content moderation/) });
 		// A real fault has the same generic `message`: it keeps the shared handling (retried on polls).
 		expect(explain(500, { error: 'Internal Server Error', message: 'Service busy (CM_EXT.POther)' }, 'poll')).toBeUndefined();
 	});
 
-	test('429 waits 10 s between tries unless the answer says otherwise; 596 is not retried', () => {
-		expect(explain(429, { error: 'busy' })).toMatchObject({ retryDelayMs: 10_000, message: expect.stringMatching(/linked to your useapi\.net token are busy/) });
-		expect(explain(596, { error: 'Account in error state', code: 596 })).toMatchObject({ retryable: false, message: expect.stringMatching(/needs attention/) });
+	test('429 is busy accounts (useapi.net documents a 10 s pause); 596 is an account fault, a lasting kind (test/unit/failurePolicy.test.ts)', () => {
+		expect(explain(429, { error: 'busy' })).toMatchObject({ message: expect.stringMatching(/linked to your useapi\.net token are busy/) });
+		expect(useApiKlingProvider.rateLimitPauseMs).toBe(10_000);
+		expect(explain(596, { error: 'Account in error state', code: 596 })).toMatchObject({ kind: 'auth', message: expect.stringMatching(/needs attention/) });
 	});
 
 	test('404 means a missing account on submit and a missing task on a poll', () => {

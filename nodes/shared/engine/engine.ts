@@ -1,7 +1,7 @@
 import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
 import { costOf, estimateItems, RunSpend } from '../cost/cost';
-import { asNodeError, isCanceled, isCapacityRefusal, retryAfterOf, type VideoNodeError } from '../failures/nodeErrors';
+import { asNodeError, isCanceled, isCapacityRefusal, isLastingFailure, retryAfterOf, type VideoNodeError } from '../failures/nodeErrors';
 import { optionsSpecOf, readOptions, type EngineOptions } from '../fields/options';
 import { AUTO_LIMIT, ItemSlot, SlotPool } from './pool';
 import { ResumeMemory, resumeMemory, type RunKey } from './resume';
@@ -25,14 +25,55 @@ export type Operation = 'generate' | 'submit' | 'get' | 'estimate';
  */
 const SYNCHRONOUS_CAPACITY_WAIT_MS = 120_000;
 
+/** A job the engine is given to read (Get on it, with its own options and context) instead of an input item. */
+export interface GivenJob {
+	jobId: string;
+	options: EngineOptions;
+	context?: unknown;
+}
+
+/**
+ * How Generate waits for a job. `poll` (the default): each item run checks its job until it ends.
+ * `callback`: every item is submitted with `url` as the provider's callback (its `withCallback`) and
+ * the run returns at once, the jobs parked (`NodeRun.parked`) for the callback wait mode
+ * (nodes/shared/waitModes/callback.ts) to save in the execution; on resume the engine reads them
+ * again as given jobs (`reportAsGenerate`).
+ */
+export type WaitStrategy = { kind: 'poll' } | { kind: 'callback'; url: string };
+
 /**
  * How another part of the package (the callback wait mode) runs the engine for the node: as another
- * operation than the node's, or on given jobs (Get on each, with its own options and context) instead
- * of the input items. Failures then become items, as with Continue On Fail.
+ * operation than the node's, with another wait strategy, or on given jobs instead of the input items.
+ * Failures of given jobs become items, as with Continue On Fail.
  */
 export interface RunOverride {
 	operation?: Operation;
-	jobs?: Array<{ jobId: string; options: EngineOptions; context?: unknown }>;
+	wait?: WaitStrategy;
+	jobs?: GivenJob[];
+	/** Given jobs: a job that ended without its video is reported in Generate's words (the error names the job). */
+	reportAsGenerate?: boolean;
+	/** Given jobs: no request is retried past this time (epoch ms). */
+	requestDeadline?: number;
+}
+
+/**
+ * A job submitted under the callback wait strategy, as the execution keeps it while it waits: plain
+ * JSON, since the waiting execution is saved in n8n's database and may be resumed by another process.
+ */
+export interface ParkedJob {
+	/** The input item this job belongs to. */
+	item: number;
+	jobId: string;
+	/** Epoch ms: the item's Max Wait from submission. */
+	deadline: number;
+	maxWait: number;
+	/** The item's options as read at submission (expressions resolved). */
+	options: EngineOptions;
+	/** What the provider's `status` needs besides the job ID (readContext's result). */
+	context?: unknown;
+	model?: string;
+	/** The job was already over when submitted (no wait needed for it). */
+	final?: boolean;
 }
 
 export async function runVideoNode<Input extends JobInput>(
@@ -41,6 +82,43 @@ export async function runVideoNode<Input extends JobInput>(
 	override: RunOverride = {},
 ): Promise<INodeExecutionData[][]> {
 	return await new NodeRun(ctx, provider, override).run();
+}
+
+/**
+ * Generate under the callback wait strategy: every item validated (with the callback set) before the
+ * first paid request, then submitted as Submit does; the jobs come back parked for the wait mode to save.
+ */
+export async function submitForCallback<Input extends JobInput>(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider<Input>,
+	url: string,
+): Promise<{ items: INodeExecutionData[]; parked: ParkedJob[] }> {
+	const run = new NodeRun(ctx, provider, { operation: 'submit', wait: { kind: 'callback', url } });
+	const [items] = await run.run();
+	return { items: items ?? [], parked: run.parked(Date.now()) };
+}
+
+/**
+ * Which of the given jobs are over: each read once through the engine's item runs (its transport, its
+ * failure rules), `concurrency` at a time. A job whose reading fails in a way asking again cannot cure
+ * (it is gone, the key is refused) counts as over; anything else is asked again later.
+ */
+export async function jobsOver<Input extends JobInput>(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+	provider: VideoProvider<Input>,
+	jobs: GivenJob[],
+	{ concurrency, requestDeadline }: { concurrency: number; requestDeadline: number },
+): Promise<string[]> {
+	if (!jobs.length) return [];
+	const given = jobs.map((job) => ({ ...job, options: { ...job.options, download: false, waitForCompletion: false, concurrency } }));
+	const run = new NodeRun(ctx as IExecuteFunctions, provider, { jobs: given, requestDeadline });
+	const [items] = await run.run();
+	return jobs.flatMap((job, index) => {
+		const failure = run.failures.get(index);
+		if (failure !== undefined) return isLastingFailure(failure) ? [job.jobId] : [];
+		const status = items?.find((item) => item.pairedItem && (item.pairedItem as { item: number }).item === index)?.json.status;
+		return typeof status === 'string' && isFinal(status as JobSnapshot['status']) ? [job.jobId] : [];
+	});
 }
 
 /** The API root and key of the node's credential; the provider owns its Base URL rule (the credential test applies the same one). */
@@ -68,6 +146,9 @@ class NodeRun<Input extends JobInput> {
 	firstError: { error: VideoNodeError; itemIndex: number } | undefined;
 	/** Estimates, budget and balance floor of a Generate or Submit run (nodes/shared/cost/cost.ts). */
 	spend: RunSpend<Input> | undefined;
+	/** Each failed item's error, by item: what the callback wait mode asks of a job it could not read. */
+	readonly failures = new Map<number, unknown>();
+	private plans: Array<ItemPlan<Input> | undefined> = [];
 
 	constructor(
 		readonly ctx: IExecuteFunctions,
@@ -87,7 +168,7 @@ class NodeRun<Input extends JobInput> {
 		const { ctx, provider } = this;
 		// Every item is read and validated before the first request: a bad item 3 must not let items 1
 		// and 2 spend credits first.
-		const plans = this.items.map((_, itemIndex) => this.plan(itemIndex));
+		const plans = (this.plans = this.items.map((_, itemIndex) => this.plan(itemIndex)));
 
 		const account = await accountOf(ctx, provider);
 		// Cost: Estimate answers from the price tables alone; a budget below the estimates stops the run here, before any submit.
@@ -139,12 +220,40 @@ class NodeRun<Input extends JobInput> {
 		return this.results.flat();
 	}
 
-	/** Reads and validates one item; with Continue On Fail a bad item becomes an error output. */
 	/** Failures as items: with Continue On Fail, and always for given jobs (their caller reports them). */
 	continueOnFail(): boolean {
 		return !!this.override.jobs || this.ctx.continueOnFail();
 	}
 
+	/** Given jobs read for the callback wait mode's resume: failed jobs in Generate's words. */
+	get reportsAsGenerate(): boolean {
+		return !!this.override.reportAsGenerate;
+	}
+
+	get requestDeadline(): number | undefined {
+		return this.override.requestDeadline;
+	}
+
+	/** The jobs this run submitted under the callback wait strategy, as the execution keeps them while it waits. */
+	parked(submittedAt: number): ParkedJob[] {
+		return [...this.submitted].map(([item, jobId]) => {
+			const plan = this.plans[item] as ItemPlan<Input>;
+			const status = this.results[item]?.[0]?.json.status;
+			const job: ParkedJob = {
+				item,
+				jobId,
+				deadline: submittedAt + plan.options.maxWait * 1000,
+				maxWait: plan.options.maxWait,
+				options: { ...plan.options, waitForCompletion: false },
+				context: plan.context,
+				model: plan.input?.model,
+			};
+			if (typeof status === 'string' && isFinal(status as JobSnapshot['status'])) job.final = true;
+			return job;
+		});
+	}
+
+	/** Reads and validates one item; with Continue On Fail a bad item becomes an error output. */
 	private plan(itemIndex: number): ItemPlan<Input> | undefined {
 		const { ctx, provider } = this;
 		const given = this.override.jobs?.[itemIndex];
@@ -153,7 +262,9 @@ class NodeRun<Input extends JobInput> {
 			const options = readOptions(ctx, itemIndex, optionsSpecOf(provider));
 			const context = provider.readContext?.(ctx, itemIndex);
 			if (this.operation === 'get') return { jobId: readJobId(ctx, itemIndex, provider), context, options };
-			return { input: provider.readInput(ctx, itemIndex), context, options };
+			const input = provider.readInput(ctx, itemIndex);
+			const wait = this.override.wait;
+			return { input: wait?.kind === 'callback' ? withCallbackUrl(ctx, provider, input, wait.url, itemIndex) : input, context, options };
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(ctx.getNode(), error);
 			this.results[itemIndex] = [{ json: { error: error.message, status: 'failed' }, pairedItem: { item: itemIndex } }];
@@ -191,6 +302,7 @@ class ItemRun<Input extends JobInput> {
 		this.api = new Transport(node.ctx, node.provider, account.baseUrl, node.batch.signal, account.secret);
 		if (this.options.requestTimeout) this.api.requestTimeoutMs = this.options.requestTimeout * 1000;
 		this.api.allowPrivateUrls = this.options.allowPrivateUrls === true;
+		if (node.requestDeadline !== undefined) this.api.deadline = node.requestDeadline;
 		this.jobId = plan.jobId;
 		const { runKey } = node;
 		this.resumeKey =
@@ -207,6 +319,7 @@ class ItemRun<Input extends JobInput> {
 			node.results[itemIndex] = await this.operate();
 		} catch (error) {
 			if (node.firstError && isCanceled(error)) return; // stopped because another item failed
+			node.failures.set(itemIndex, error);
 			const nodeError = this.withJob(error);
 			if (node.continueOnFail() && !node.executionSignal?.aborted) {
 				// A failed item says so in `status`, whatever failed; `jobStatus` is the job's own (a
@@ -233,7 +346,13 @@ class ItemRun<Input extends JobInput> {
 			let snapshot = this.track(await provider.status(this.api, plan.jobId as string, plan.context));
 			if (this.options.waitForCompletion) snapshot = await this.wait(provider, snapshot);
 			// `get` reports a failed job as its status, not as an error: the job is what was asked for.
-			return await this.outputs(snapshot, this.options);
+			const outputs = await this.outputs(snapshot, this.options);
+			// A resumed Generate (callback wait mode) says why, as Generate does, besides the job's status.
+			if (node.reportsAsGenerate && isFinal(snapshot.status) && snapshot.status !== 'completed') {
+				const { message } = this.withJob(this.jobFailedError(snapshot));
+				for (const item of outputs) item.json.error = message;
+			}
+			return outputs;
 		}
 		const input = plan.input as Input;
 		let snapshot: JobSnapshot;
@@ -247,12 +366,15 @@ class ItemRun<Input extends JobInput> {
 			if (node.operation === 'submit') return await this.outputs(snapshot, { ...this.options, download: false });
 			snapshot = await this.wait(provider, snapshot);
 		}
-		if (snapshot.status !== 'completed') {
-			const error = new NodeOperationError(this.ctx.getNode(), failureMessage(provider, snapshot), { itemIndex: this.itemIndex });
-			error.context.failureKind = snapshot.failure?.kind ?? snapshot.status;
-			throw error;
-		}
+		if (snapshot.status !== 'completed') throw this.jobFailedError(snapshot);
 		return await this.outputs(snapshot, this.options);
+	}
+
+	/** A job that ended without its video, as an error. */
+	private jobFailedError(snapshot: JobSnapshot): NodeOperationError {
+		const error = new NodeOperationError(this.ctx.getNode(), failureMessage(this.provider, snapshot), { itemIndex: this.itemIndex });
+		error.context.failureKind = snapshot.failure?.kind ?? snapshot.status;
+		return error;
 	}
 
 	/** Every answer about the job passes here: the first id is recorded (and remembered for Retry On Fail). */
@@ -403,6 +525,24 @@ class ItemRun<Input extends JobInput> {
 			executionId: ctx.getExecutionId?.(),
 			node: ctx.getNode().name,
 			itemIndex: this.itemIndex,
+		});
+	}
+}
+
+/**
+ * The input with the provider's callback set to `url` (the callback wait strategy). An input that cannot
+ * take it (the user set a callback of their own) is refused before anything is paid.
+ */
+function withCallbackUrl<Input extends JobInput>(ctx: IExecuteFunctions, provider: VideoProvider<Input>, input: Input, url: string, itemIndex: number): Input {
+	const node = ctx.getNode();
+	if (isSynchronous(provider) || !provider.withCallback)
+		throw new NodeOperationError(node, `${provider.displayName} cannot call back`, { description: 'Set Options → Wait Mode to Poll While Running.' });
+	try {
+		return provider.withCallback(input, url);
+	} catch (error) {
+		throw new NodeOperationError(node, error instanceof Error ? error.message : String(error), {
+			itemIndex,
+			description: 'Nothing was sent to the provider, so no credits were used.',
 		});
 	}
 }

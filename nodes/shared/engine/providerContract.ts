@@ -71,8 +71,14 @@ interface ProviderBase<Input extends JobInput, Context> {
 	readContext?(ctx: IExecuteFunctions, itemIndex: number): Context;
 	/** The API's job IDs may contain `/` (they travel in a query, never in a path): AI/ML API's `<uuid>:<model>`. */
 	jobIdMayContainSlash?: boolean;
-	/** Plain words for the provider's HTTP errors that the shared defaults do not explain. */
+	/**
+	 * Plain words for the provider's HTTP errors that the shared defaults do not explain, and what kind
+	 * of failure each is (a fact about the API: "a 500 whose text says moderation is a moderation
+	 * verdict"). Whether and when to ask again is the transport's, from that kind.
+	 */
 	explainError?(error: ApiErrorInfo): Partial<ExplainedError> | undefined;
+	/** The pause the API documents after an HTTP 429 that names no Retry-After (useapi.net: 10 s); the transport applies it. */
+	rateLimitPauseMs?: number;
 	/** Its unit, prices, reported charge and balance endpoint (nodes/shared/cost/cost.ts); none: cost unknown. */
 	cost?: CostSupport<Input, Context>;
 }
@@ -134,11 +140,8 @@ export interface ApiErrorInfo {
 
 export interface ExplainedError {
 	message: string;
+	/** The transport never repeats a request whose failure is of a lasting kind (failures/nodeErrors.ts LASTING_KINDS). */
 	kind: 'moderation' | 'credits' | 'auth' | 'rate-limit' | 'not-found' | 'input' | 'server' | 'network' | 'other';
-	/** Overrides the phase's retry policy (e.g. a 500 that is really a moderation verdict). */
-	retryable?: boolean;
-	/** The provider's own pause before a retry when the response names none (a Retry-After header wins). */
-	retryDelayMs?: number;
 }
 
 /**

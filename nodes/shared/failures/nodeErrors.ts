@@ -8,6 +8,14 @@ import type { ApiErrorInfo, ExplainedError } from '../engine/providerContract';
 
 export type VideoNodeError = NodeApiError | NodeOperationError;
 
+/**
+ * Failures that asking again cannot cure, whatever the status code: a moderation verdict (Kling answers
+ * it with HTTP 500), an empty account, a refused key or account (useapi.net's 596), a bad request.
+ */
+const LASTING_KINDS: ReadonlySet<ExplainedError['kind']> = new Set(['moderation', 'credits', 'auth', 'input']);
+
+export const isLastingKind = (kind: ExplainedError['kind']): boolean => LASTING_KINDS.has(kind);
+
 export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedError, retryAfterMs?: number): NodeApiError {
 	const response: JsonObject = { message: explained.message };
 	if (info.statusCode) response.httpCode = String(info.statusCode);
@@ -18,18 +26,32 @@ export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedEr
 	});
 	// NodeApiError swaps a message naming a network code (ECONNABORTED, ETIMEDOUT) for n8n's generic text; ours says more.
 	error.message = explained.message;
-	error.context.api = { phase: info.phase, kind: explained.kind, statusCode: info.statusCode, networkCode: info.networkCode, retryable: explained.retryable, retryAfterMs };
+	error.context.api = { phase: info.phase, kind: explained.kind, statusCode: info.statusCode, networkCode: info.networkCode, lasting: isLastingKind(explained.kind), retryAfterMs };
 	return error;
 }
 
+type ApiFacts = { phase?: string; statusCode?: number; lasting?: boolean };
+const apiFactsOf = (error: unknown) => (error as { context?: { api?: ApiFacts } })?.context?.api;
+
 /**
  * A submit the provider refused for capacity (HTTP 429: too many jobs or requests at once), which
- * made no job: the engine waits for a slot and submits again. A provider marks a 429 that waiting
- * cannot cure (a spent daily quota) `retryable: false`.
+ * made no job: the engine waits for a slot and submits again. A 429 that waiting cannot cure (a spent
+ * daily quota) is one the provider explains as a lasting kind (credits).
  */
 export function isCapacityRefusal(error: unknown): boolean {
-	const api = (error as { context?: { api?: { phase?: string; statusCode?: number; retryable?: boolean } } })?.context?.api;
-	return api?.phase === 'submit' && api.statusCode === 429 && api.retryable !== false;
+	const api = apiFactsOf(error);
+	return api?.phase === 'submit' && api.statusCode === 429 && !api.lasting;
+}
+
+/**
+ * A failed request whose answer will not change by asking again later (the job is gone, the key
+ * refused, a lasting kind); 408 and 429 pass with time, 5xx and network faults may.
+ */
+export function isLastingFailure(error: unknown): boolean {
+	const api = apiFactsOf(error);
+	if (!api) return false;
+	const status = api.statusCode;
+	return !!api.lasting || (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429);
 }
 
 export function retryAfterOf(error: unknown): number | undefined {

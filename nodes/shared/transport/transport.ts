@@ -7,7 +7,7 @@ import type {
 	IN8nHttpFullResponse,
 	INode,
 } from 'n8n-workflow';
-import { apiError, canceledError, isCanceled } from '../failures/nodeErrors';
+import { apiError, canceledError, isCanceled, isLastingKind } from '../failures/nodeErrors';
 import { providerMessage } from './errorBody';
 import { cancellableSleep } from '../engine/sleep';
 import { guardProviderUrl } from './urlGuard';
@@ -83,7 +83,7 @@ export class Transport {
 	constructor(
 		/** An execution, or the editor loading a list (a gateway's models) through the same rules. */
 		private readonly ctx: IExecuteFunctions | ILoadOptionsFunctions,
-		private readonly provider: Pick<VideoProvider, 'credentialType' | 'displayName' | 'explainError'>,
+		private readonly provider: Pick<VideoProvider, 'credentialType' | 'displayName' | 'explainError' | 'rateLimitPauseMs'>,
 		readonly baseUrl: string,
 		private readonly signal: AbortSignal | undefined,
 		private readonly secret: string,
@@ -223,9 +223,11 @@ export class Transport {
 			}
 			if (upload) info.upload = true;
 			const explained = this.explain(info);
-			const retry = isRetryable(info) && explained.retryable !== false && attempt < attempts;
-			const delayMs = retryAfterMs ?? Math.max(explained.retryDelayMs ?? 0, Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
-			if (!retry || Date.now() + delayMs > this.deadline) throw apiError(this.ctx.getNode(), info, explained, retryAfterMs ?? explained.retryDelayMs);
+			// The retry policy is the transport's: the phase, the kind of failure, and the API's documented pause after a 429.
+			const retry = isRetryable(info) && !isLastingKind(explained.kind) && attempt < attempts;
+			const pauseMs = info.statusCode === 429 ? this.provider.rateLimitPauseMs : undefined;
+			const delayMs = retryAfterMs ?? Math.max(pauseMs ?? 0, Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
+			if (!retry || Date.now() + delayMs > this.deadline) throw apiError(this.ctx.getNode(), info, explained, retryAfterMs ?? pauseMs);
 			await cancellableSleep(delayMs, this.signal);
 		}
 	}

@@ -8,11 +8,9 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { accountOf, runVideoNode } from '../engine/engine';
-import { optionsSpecOf, readOptions, type EngineOptions } from '../fields/options';
+import { jobsOver, runVideoNode, submitForCallback, type ParkedJob } from '../engine/engine';
 import { cancellableSleep } from '../engine/sleep';
-import { Transport } from '../transport/transport';
-import { isFinal, type AsyncVideoProvider, type JobInput } from '../engine/providerContract';
+import type { AsyncVideoProvider, JobInput } from '../engine/providerContract';
 
 /**
  * Wait Mode "Wait for Callback": Generate submits every item's job with the URL of this execution as
@@ -37,6 +35,11 @@ import { isFinal, type AsyncVideoProvider, type JobInput } from '../engine/provi
  * calls from anyone else who learned the URL find a job that is not final and leave the execution
  * waiting. The work a call can cause is bounded (see ParkedExecution below). Once every job is final (or its Max Wait passed), the
  * videos are downloaded into binary data through the engine's own Get, so the output is Generate's.
+ *
+ * The engine does the work (nodes/shared/engine/engine.ts): it validates and submits under its
+ * `callback` wait strategy, reads the jobs on each call with its transport and failure rules, and
+ * words failed jobs as Generate does. This module is only n8n's side of the wait: the resume URL,
+ * the parked jobs saved in the execution, and the bounds on what calls may cause.
  */
 
 export const WAIT_MODE_POLL = 'poll';
@@ -75,24 +78,10 @@ export const callbackWebhooks: IWebhookDescription[] = [
 /** Where a waiting item keeps what the resume needs (it is also the output if Max Wait passes). */
 export const CALLBACK_STATE_KEY = 'waitForCallback';
 
-interface WaitingJob {
-	/** The input item this job belongs to. */
-	item: number;
-	jobId: string;
-	/** Epoch ms: the item's Max Wait from submission. */
-	deadline: number;
-	maxWait: number;
-	/** The item's options as read at submission (expressions resolved). */
-	options: EngineOptions;
-	/** What the provider's `status` needs besides the job ID (readContext's result). */
-	context?: unknown;
-	model?: string;
-}
-
 interface WaitingItem {
 	json: IDataObject;
 	/** Absent for an item that ended before the wait (an error item under Continue On Fail). */
-	job?: WaitingJob;
+	job?: ParkedJob;
 	item: number;
 }
 
@@ -115,15 +104,13 @@ const pairedIndex = (item: INodeExecutionData): number => {
 };
 
 /**
- * Generate in Wait for Callback mode: validates and submits every item as Submit does (before the
- * first paid request every item is checked; capacity refusals, Retry On Fail and errors naming job
- * IDs as everywhere), with the execution's resume URL as the callback, then puts the execution to wait.
+ * Generate in Wait for Callback mode: the engine validates and submits every item under its callback
+ * wait strategy (before the first paid request every item is checked; capacity refusals, Retry On Fail
+ * and errors naming job IDs as everywhere), with the execution's resume URL as the callback; the jobs
+ * it parked are saved in the execution, which is put to wait.
  */
 export async function runWithCallback<Input extends JobInput, Context>(ctx: IExecuteFunctions, provider: Provider<Input, Context>): Promise<INodeExecutionData[][]> {
 	const node = ctx.getNode();
-	const withCallback = provider.withCallback?.bind(provider);
-	if (!withCallback)
-		throw new NodeOperationError(node, `${provider.displayName} cannot call back`, { description: 'Set Options → Wait Mode to Poll While Running.' });
 	if (/Tool$/.test(node.type))
 		throw new NodeOperationError(node, 'Wait Mode "Wait for Callback" cannot run while the node is used as a tool', {
 			description: 'Set Options → Wait Mode to Poll While Running.',
@@ -134,47 +121,13 @@ export async function runWithCallback<Input extends JobInput, Context>(ctx: IExe
 			description: 'Wait for Callback needs a saved execution of a running n8n (not the command line).',
 		});
 
-	// Submit, as the Submit operation does, with the callback set on every validated input.
-	const submitter: Provider<Input, Context> = {
-		...provider,
-		readInput(c: IExecuteFunctions, itemIndex: number): Input {
-			const input = provider.readInput(c, itemIndex);
-			try {
-				return withCallback(input, resumeUrl);
-			} catch (error) {
-				throw new NodeOperationError(c.getNode(), error instanceof Error ? error.message : String(error), {
-					itemIndex,
-					description: 'Nothing was sent to the provider, so no credits were used.',
-				});
-			}
-		},
-	};
-	const submitted = (await runVideoNode(ctx, submitter, { operation: 'submit' }))[0] ?? [];
-
-	const startedAt = Date.now();
-	const waiting: WaitingItem[] = [];
-	let waitTill = 0;
-	for (const out of submitted) {
+	const { items: submitted, parked } = await submitForCallback(ctx, provider, resumeUrl);
+	const waiting: WaitingItem[] = submitted.map((out) => {
 		const item = pairedIndex(out);
-		const jobId = typeof out.json.jobId === 'string' && out.json.jobId ? out.json.jobId : undefined;
-		if (out.json.error !== undefined || !jobId) {
-			waiting.push({ json: { ...out.json }, item });
-			continue;
-		}
-		const options = readOptions(ctx, item, optionsSpecOf(provider));
-		const deadline = startedAt + options.maxWait * 1000;
-		const job: WaitingJob = {
-			item,
-			jobId,
-			deadline,
-			maxWait: options.maxWait,
-			options: { ...options, waitForCompletion: false },
-			context: provider.readContext?.(ctx, item) as unknown,
-			model: typeof out.json.model === 'string' ? out.json.model : undefined,
-		};
-		if (!isFinal(out.json.status as never)) waitTill = Math.max(waitTill, deadline);
-		waiting.push({ json: { ...out.json }, item, job });
-	}
+		const job = out.json.error === undefined ? parked.find((parkedJob) => parkedJob.item === item) : undefined;
+		return { json: { ...out.json }, item, job };
+	});
+	const waitTill = Math.max(0, ...parked.filter((job) => !job.final).map((job) => job.deadline));
 
 	// Every job already over (or none made): no wait, the result now.
 	if (!waitTill) return [await finish(ctx, provider, waiting)];
@@ -213,6 +166,8 @@ export async function runWithCallback<Input extends JobInput, Context>(ctx: IExe
 const MIN_CHECK_GAP_MS = 1000;
 const SWEEP_GAP_MS = 60_000;
 const CHECK_CONCURRENCY = 4;
+/** How long one check's requests may take, retries included. */
+const CHECK_REQUEST_MS = 20_000;
 
 interface ParkedExecution {
 	/** Job ids known to be over (read as final from the API). */
@@ -230,7 +185,7 @@ interface ParkedExecution {
 
 const parked = new Map<string, ParkedExecution>();
 
-function parkedExecution(key: string, jobs: WaitingJob[], now: number): ParkedExecution {
+function parkedExecution(key: string, jobs: ParkedJob[], now: number): ParkedExecution {
 	for (const [other, state] of parked) if (state.expiresAt < now && !state.running) parked.delete(other);
 	let state = parked.get(key);
 	if (!state) {
@@ -282,7 +237,9 @@ export async function resumeFromCallback<Input extends JobInput, Context>(ctx: I
 				state.pendingAll = false;
 				state.lastCheckAt = Date.now();
 				if (sweep) state.lastSweepAt = state.lastCheckAt;
-				for (const jobId of await jobsOver(ctx, provider, targets)) state.over.add(jobId);
+				// Read through the engine; a callback is no place for long retries: the next call, or Max Wait, comes anyway.
+				const over = await jobsOver(ctx, provider, targets, { concurrency: CHECK_CONCURRENCY, requestDeadline: Date.now() + CHECK_REQUEST_MS });
+				for (const jobId of over) state.over.add(jobId);
 			}
 		} finally {
 			state.running = false;
@@ -297,7 +254,7 @@ export async function resumeFromCallback<Input extends JobInput, Context>(ctx: I
 }
 
 /** The job of this execution the call's body names, if the provider reads one from it. */
-function namedJob<Input extends JobInput, Context>(ctx: IWebhookFunctions, provider: Provider<Input, Context>, jobs: WaitingJob[]): string | undefined {
+function namedJob<Input extends JobInput, Context>(ctx: IWebhookFunctions, provider: Provider<Input, Context>, jobs: ParkedJob[]): string | undefined {
 	if (!provider.callbackJobId) return undefined;
 	let named: string | undefined;
 	try {
@@ -314,43 +271,10 @@ function readWaitingItems(ctx: IWebhookFunctions): WaitingItem[] {
 	const items = JSON.parse(String(text)) as INodeExecutionData[];
 	return items.map((entry) => {
 		const json = { ...(entry.json ?? {}) };
-		const job = json[CALLBACK_STATE_KEY] as unknown as WaitingJob | undefined;
+		const job = json[CALLBACK_STATE_KEY] as unknown as ParkedJob | undefined;
 		delete json[CALLBACK_STATE_KEY];
 		return { json, job, item: job?.item ?? pairedIndex(entry) };
 	});
-}
-
-/** A failure reading a job that will not change by asking again (the job is gone, the key refused). */
-function permanent(error: unknown): boolean {
-	const status = (error as { context?: { api?: { statusCode?: number } } })?.context?.api?.statusCode;
-	return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
-}
-
-/**
- * The jobs among `targets` that are over, each read from the provider with the credential (the
- * caller's words count for nothing), a few at a time.
- */
-async function jobsOver<Input extends JobInput, Context>(ctx: IWebhookFunctions, provider: Provider<Input, Context>, targets: WaitingJob[]): Promise<string[]> {
-	if (!targets.length) return [];
-	const { baseUrl, secret } = await accountOf(ctx, provider);
-	const status = provider.status.bind(provider);
-	const over: string[] = [];
-	const queue = [...targets];
-	const worker = async () => {
-		for (let job = queue.shift(); job; job = queue.shift()) {
-			const api = new Transport(ctx as unknown as IExecuteFunctions, provider, baseUrl, undefined, secret);
-			// A callback is no place for long retries: the next call, or Max Wait, comes anyway.
-			api.deadline = Date.now() + 20_000;
-			if (job.options.requestTimeout) api.requestTimeoutMs = job.options.requestTimeout * 1000;
-			try {
-				if (isFinal((await status(api, job.jobId, job.context as Context)).status)) over.push(job.jobId);
-			} catch (error) {
-				if (permanent(error)) over.push(job.jobId);
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, targets.length) }, worker));
-	return over;
 }
 
 /**
@@ -365,9 +289,9 @@ async function finish<Input extends JobInput, Context>(
 	const jobs = waiting.flatMap(({ job }) => (job ? [job] : []));
 	let fetched: INodeExecutionData[] = [];
 	if (jobs.length) {
-		// Get on each job; an item's failure is its own output here: n8n gives a resumed node no way to stop the workflow.
+		// Get on each job, failed jobs in Generate's words; an item's failure is its own output here: n8n gives a resumed node no way to stop the workflow.
 		const given = jobs.map(({ jobId, options, context }) => ({ jobId, options: { ...options }, context }));
-		fetched = (await runVideoNode(ctx as IExecuteFunctions, provider, { jobs: given }))[0] ?? [];
+		fetched = (await runVideoNode(ctx as IExecuteFunctions, provider, { jobs: given, reportAsGenerate: true }))[0] ?? [];
 	}
 	const output: INodeExecutionData[] = [];
 	for (const { json, job, item } of waiting) {
@@ -382,13 +306,8 @@ async function finish<Input extends JobInput, Context>(
 			if (job.model) itemJson.model = job.model;
 			Object.assign(itemJson, rest);
 			if (status === undefined) delete itemJson.status;
-			if (typeof status === 'string' && status !== 'completed') {
-				if (!isFinal(status as never)) itemJson.error = timeoutMessage(provider, job.jobId, job.maxWait);
-				else {
-					const reason = typeof rest.error === 'string' && rest.error ? `: ${rest.error}` : '';
-					itemJson.error = `${provider.displayName} could not make the video${reason} (job ${job.jobId})`;
-				}
-			}
+			// Still running when Max Wait passed (a job that ended without a video has the engine's words already).
+			if (status === 'queued' || status === 'processing') itemJson.error = timeoutMessage(provider, job.jobId, job.maxWait);
 			output.push({ ...result, json: itemJson, pairedItem: { item } });
 		}
 	}
