@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { capabilityTable, type CapabilityTable } from '../shared/capabilities/table';
 
 /**
  * What an OpenAI-style video gateway takes (new-api's documented request body,
@@ -149,5 +150,15 @@ export const GATEWAY_FIELDS: readonly GatewayField[] = [DURATION_FIELD, ...ADDIT
 /** Gateways document no limit; this one only stops a runaway expression. */
 export const MAX_PROMPT_LENGTH = 32_000;
 
-/** Image-to-video: where the image comes from. */
-export type ImageSource = 'none' | 'binary' | 'url';
+/**
+ * The gateway's models as the shared capability table has them (nodes/shared/capabilities/table.ts):
+ * none known in advance (the model is free text), so every model ID follows one rule. A gateway takes
+ * an optional start image, by URL or inline as base64 (so from a binary field too), and no end frame;
+ * its model-dependent values are the gateway's to check, so the table has no fields.
+ */
+export const VIDEO_GENERATION_CAPABILITIES: CapabilityTable = capabilityTable({
+	models: [],
+	defaultModel: '',
+	fields: [],
+	customModel: { fields: {}, image: { start: 'optional', binary: true } },
+});

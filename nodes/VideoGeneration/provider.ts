@@ -7,7 +7,9 @@ import {
 	type INodeListSearchResult,
 } from 'n8n-workflow';
 import { z } from 'zod';
-import { promptSchema } from '../shared/capabilities/table';
+import { modelSpec, promptSchema } from '../shared/capabilities/table';
+import { readImages, type ImageRef, type ImageRules } from '../shared/image/imageInput';
+import { jsonWithBase64Field } from '../shared/transport/base64Json';
 import { failureKind, jobFailure } from '../shared/failures/classify';
 import { jsonObjectSchema, paramReader, parseOrThrow } from '../shared/validation/input';
 import { Transport } from '../shared/transport/transport';
@@ -17,9 +19,9 @@ import {
 	GATEWAY_FIELDS,
 	MAX_PROMPT_LENGTH,
 	styleSpec,
+	VIDEO_GENERATION_CAPABILITIES as TABLE,
 	type ApiStyle,
 	type GatewayField,
-	type ImageSource,
 } from './capabilities';
 import { BASE_URL_RULES } from '../../credentials/common';
 import { userPrice } from './prices';
@@ -34,9 +36,6 @@ export const CREDENTIAL_TYPE = 'videoGenerationApi';
 const DISPLAY_NAME = 'Video Generation API';
 /** Two seconds between checks at first: a 60 s job then costs about 15 status requests. */
 export const DEFAULT_POLL_INTERVAL = 2;
-
-/** An image to animate: a URL (or data URI) as given, or binary data read when the job is sent. */
-export type ImageRef = { url: string } | { mimeType: string; read: () => Promise<Buffer> };
 
 export interface GatewayInput extends JobInput {
 	prompt: string;
@@ -76,16 +75,17 @@ function fieldSchema(field: GatewayField): z.ZodTypeAny {
 
 const isImageAddress = (value: string) => /^https?:\/\/\S+$/i.test(value) || /^data:image\/[\w.+-]+;base64,\S+$/i.test(value);
 
+/** The shared image input's rules for a gateway: any image type (the gateway passes it on), a URL or a data URI. */
+export const imageRules: ImageRules = {
+	table: TABLE,
+	checkUrl: (url) => (isImageAddress(url) ? undefined : `"${url}" is not an image URL: give an http(s) URL or a data:image/...;base64 URI`),
+};
+
 const inputSchema = z
 	.object({
 		style: z.enum(['videoGenerations', 'videos']),
 		model: z.string({ invalid_type_error: 'Model must be text' }).trim().min(1, "Model is empty: pick one from the list, or choose ID and type the gateway's model ID"),
 		prompt: promptSchema(MAX_PROMPT_LENGTH),
-		imageSource: z.enum(['none', 'binary', 'url'], { errorMap: () => ({ message: 'Image must be none, binary or url' }) }),
-		imageUrl: z.string({ invalid_type_error: 'Image URL must be text' }).trim().optional(),
-		imageBinaryProperty: z.string().trim().optional(),
-		imageBinary: z.object({ mimeType: z.string().optional() }).passthrough().optional(),
-		binaryNames: z.array(z.string()),
 		...Object.fromEntries(GATEWAY_FIELDS.map((field) => [field.property.name, fieldSchema(field)])),
 	})
 	.superRefine((input, ctx) => {
@@ -97,19 +97,6 @@ const inputSchema = z
 				issue(property.name, `${property.displayName} is not part of the ${styleName}: remove it, or use ${styles.map((s) => styleSpec(s).name).join(' or ')}`);
 		if (input.style === 'videos' && (values.width === undefined) !== (values.height === undefined))
 			issue(values.width === undefined ? 'width' : 'height', 'The Videos API sends Width and Height together as size (e.g. 1280x720): set both, or neither');
-		if (input.imageSource === 'url' && !isImageAddress(input.imageUrl ?? ''))
-			issue('imageUrl', `"${input.imageUrl ?? ''}" is not an image URL: give an http(s) URL or a data:image/...;base64 URI`);
-		if (input.imageSource === 'binary') {
-			const property = input.imageBinaryProperty ?? '';
-			if (!property) issue('imageBinaryProperty', 'Image Binary Field is empty: name the binary field that holds the image');
-			else if (!input.imageBinary)
-				issue(
-					'imageBinaryProperty',
-					`the input item has no binary field "${property}" (${input.binaryNames.length ? `its binary fields: ${input.binaryNames.join(', ')}` : 'it has no binary data'})`,
-				);
-			else if (!String(input.imageBinary.mimeType ?? '').startsWith('image/'))
-				issue('imageBinaryProperty', `binary field "${property}" holds ${input.imageBinary.mimeType || 'data of unknown type'}, not an image`);
-		}
 	});
 
 function modelParameter(ctx: IExecuteFunctions, itemIndex: number): unknown {
@@ -225,11 +212,8 @@ export function videoSnapshot(body: unknown, api: AnswerContext, knownId?: strin
 
 // ---- the request ----------------------------------------------------------------------------------
 
-async function imageValue(image: ImageRef | undefined): Promise<string | undefined> {
-	if (!image) return undefined;
-	if ('url' in image) return image.url;
-	return `data:${image.mimeType};base64,${(await image.read()).toString('base64')}`;
-}
+/** Where the image goes in the request body of each style. */
+const imageField = (style: ApiStyle) => (style === 'videos' ? 'input_reference' : 'image');
 
 /** Only what the user set, in the style's field names (the Videos API: seconds as text, size WxH). */
 export function requestBody(style: ApiStyle, input: GatewayInput, image: string | undefined): IDataObject {
@@ -286,28 +270,16 @@ export function gatewayProvider(style: ApiStyle): AsyncVideoProvider<GatewayInpu
 
 		readInput(ctx: IExecuteFunctions, itemIndex: number): GatewayInput {
 			const param = paramReader(ctx, itemIndex);
-			const imageSource = String(param('imageSource', 'none') ?? 'none') as ImageSource;
-			const property = String(param('imageBinaryProperty', 'data') ?? '').trim();
-			const binaries = imageSource === 'binary' ? (ctx.getInputData()[itemIndex]?.binary ?? {}) : {};
 			const raw = {
 				...(ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
 				style,
 				model: modelParameter(ctx, itemIndex),
 				prompt: param('prompt', ''),
 				duration: param('duration'),
-				imageSource,
-				imageUrl: imageSource === 'url' ? param('imageUrl', '') : undefined,
-				imageBinaryProperty: imageSource === 'binary' ? property : undefined,
-				imageBinary: binaries[property],
-				binaryNames: Object.keys(binaries),
 			};
 			const parsed = parseOrThrow(ctx, itemIndex, inputSchema, raw) as z.infer<typeof inputSchema> & Omit<GatewayInput, 'image'>;
-			const image: ImageRef | undefined =
-				parsed.imageSource === 'url'
-					? { url: parsed.imageUrl as string }
-					: parsed.imageSource === 'binary'
-						? { mimeType: String(parsed.imageBinary?.mimeType), read: async () => await ctx.helpers.getBinaryDataBuffer(itemIndex, property) }
-						: undefined;
+			// The shared image input: the same fields, checks and streamed bytes as the provider nodes.
+			const { image } = readImages(ctx, itemIndex, modelSpec(TABLE, parsed.model), imageRules);
 			const input: GatewayInput = { model: parsed.model, prompt: parsed.prompt, image };
 			for (const { property } of GATEWAY_FIELDS) {
 				const value = (parsed as Record<string, unknown>)[property.name];
@@ -317,9 +289,14 @@ export function gatewayProvider(style: ApiStyle): AsyncVideoProvider<GatewayInpu
 		},
 
 		async start(api: Transport, input: GatewayInput): Promise<JobSnapshot> {
-			// The image is read now, after every item was validated, and before the paid request.
-			const body = requestBody(style, input, await imageValue(input.image));
-			const { body: created } = await api.request({ method: 'POST', path: submitPath, body, phase: 'submit' });
+			const { image } = input;
+			const request = { method: 'POST' as const, path: submitPath, phase: 'submit' as const };
+			// A binary image goes inline as a data URI, encoded while the body is sent (never read whole);
+			// it is opened now, after every item was validated, and before the paid request.
+			const { body: created } =
+				image?.source === 'binary'
+					? await api.request({ ...request, openBody: async () => await jsonWithBase64Field(api.node, requestBody(style, input, ''), imageField(style), { mimeType: image.mimeType, open: image.open! }) })
+					: await api.request({ ...request, body: requestBody(style, input, image?.url) });
 			const snapshot = read(created, api);
 			if (!snapshot.jobId) throw new NodeOperationError(api.node, `The gateway accepted the request but returned no job ID (POST ${submitPath})`);
 			return snapshot;

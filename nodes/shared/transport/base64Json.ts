@@ -421,3 +421,46 @@ export function readableOf(node: INode, body: ByteStream, chunks: AsyncIterable<
 	}
 	throw new NodeOperationError(node, 'The response body is not a Node.js stream, so the video cannot be streamed');
 }
+
+/** A file to inline in a JSON request body: its MIME type, and its bytes opened once per attempt. */
+export interface InlineFile {
+	mimeType?: string;
+	open: () => Promise<{ data: ByteStream | Buffer; size?: number }>;
+}
+
+/**
+ * The other direction: a JSON request body whose `field` holds `file` as a `data:<type>;base64,` URI
+ * (a gateway's inline image), encoded while it is sent, so memory does not grow with the file. Bytes
+ * already in memory (n8n's default binary mode keeps them in the item) are encoded at once. The size is
+ * known, and sent as Content-Length, when the store gives the file's.
+ */
+export async function jsonWithBase64Field(node: INode, document: Record<string, unknown>, field: string, file: InlineFile): Promise<{ data: ByteStream | Buffer; size?: number }> {
+	const mark = `\u0000${field}\u0000`;
+	const text = JSON.stringify({ ...document, [field]: mark });
+	const quoted = JSON.stringify(mark);
+	const at = text.indexOf(quoted);
+	// The opening quote and the data URI prefix, then the base64, then the closing quote and the rest.
+	const head = Buffer.from(text.slice(0, at) + JSON.stringify(`data:${file.mimeType ?? 'application/octet-stream'};base64,`).slice(0, -1), 'utf8');
+	const tail = Buffer.from(`"${text.slice(at + quoted.length)}`, 'utf8');
+	const opened = await file.open();
+	if (Buffer.isBuffer(opened.data)) {
+		const data = Buffer.concat([head, Buffer.from(opened.data.toString('base64'), 'latin1'), tail]);
+		return { data, size: data.length };
+	}
+	const source = opened.data;
+	async function* encoded(): AsyncIterable<Buffer> {
+		yield head;
+		// base64 works in groups of 3 bytes: a chunk's leftover waits for the next one.
+		let rest = Buffer.alloc(0);
+		for await (const chunk of source) {
+			const bytes = rest.length ? Buffer.concat([rest, Buffer.from(chunk)]) : Buffer.from(chunk);
+			const whole = bytes.length - (bytes.length % 3);
+			if (whole) yield Buffer.from(bytes.subarray(0, whole).toString('base64'), 'latin1');
+			rest = bytes.subarray(whole);
+		}
+		if (rest.length) yield Buffer.from(rest.toString('base64'), 'latin1');
+		yield tail;
+	}
+	const size = opened.size !== undefined ? head.length + 4 * Math.ceil(opened.size / 3) + tail.length : undefined;
+	return { data: readableOf(node, source, encoded()), size };
+}

@@ -27,6 +27,11 @@ export interface ApiRequest {
 	timeoutMs?: number;
 	/** Part of uploading an input image (no job yet): its errors say so. */
 	upload?: boolean;
+	/**
+	 * A JSON body too large to hold whole (an image inlined as base64: base64Json.ts jsonWithBase64Field),
+	 * sent as a stream instead of `body`; opened anew for each attempt the phase allows.
+	 */
+	openBody?: () => Promise<UploadBody>;
 }
 
 /** A file sent as the raw request body (not multipart): a provider's image upload. */
@@ -107,7 +112,30 @@ export class Transport {
 			timeout: req.timeoutMs ?? this.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
 			encoding: req.stream ? 'stream' : undefined,
 		};
-		return (await this.send(options, req.phase, true, undefined, req.upload)) as ApiResponse<T>;
+		if (!req.openBody) return (await this.send(options, req.phase, true, undefined, req.upload)) as ApiResponse<T>;
+		const body = this.openedBody(req.openBody, 'application/json');
+		try {
+			return (await this.send(options, req.phase, true, body.attempt, req.upload)) as ApiResponse<T>;
+		} finally {
+			body.close();
+		}
+	}
+
+	/** A streamed body, opened anew for each attempt (a stream can be sent only once) and closed after the last. */
+	private openedBody(open: () => Promise<UploadBody>, contentType: string | undefined) {
+		let opened: UploadBody | undefined;
+		const close = () => {
+			if (opened && !Buffer.isBuffer(opened.data)) opened.data.destroy();
+		};
+		const attempt = async (): Promise<Partial<IHttpRequestOptions>> => {
+			close();
+			opened = await open();
+			const headers: IDataObject = { accept: 'application/json' };
+			if (contentType) headers['content-type'] = contentType;
+			if (opened.size !== undefined) headers['content-length'] = String(opened.size);
+			return { body: opened.data as IHttpRequestOptions['body'], headers };
+		};
+		return { attempt, close };
 	}
 
 	/**
@@ -123,22 +151,11 @@ export class Transport {
 			json: true,
 			timeout: DOWNLOAD_TIMEOUT_MS,
 		};
-		let opened: UploadBody | undefined;
-		const close = () => {
-			if (opened && !Buffer.isBuffer(opened.data)) opened.data.destroy();
-		};
-		const attempt = async (): Promise<Partial<IHttpRequestOptions>> => {
-			close();
-			opened = await req.open();
-			const headers: IDataObject = { accept: 'application/json' };
-			if (req.contentType) headers['content-type'] = req.contentType;
-			if (opened.size !== undefined) headers['content-length'] = String(opened.size);
-			return { body: opened.data as IHttpRequestOptions['body'], headers };
-		};
+		const body = this.openedBody(req.open, req.contentType);
 		try {
-			return (await this.send(options, 'poll', req.url === undefined, attempt, true)) as ApiResponse<T>;
+			return (await this.send(options, 'poll', req.url === undefined, body.attempt, true)) as ApiResponse<T>;
 		} finally {
-			close();
+			body.close();
 		}
 	}
 
