@@ -6,6 +6,7 @@
  *             → Magic Hour (From Binary Field: upload-urls, PUT, image-to-video) → Write Magic Hour
  *             → Kling (From Binary Field: assets upload, image2video-frames)   → Write Kling
  *             → AI/ML API (Kling 2.5 Turbo, From Binary Field: a data URI)      → Write AI/ML API
+ *             → Video Generation API (From Binary Field: a data URI streamed into the JSON body) → Write Video Generation
  *   Start → Code Image (a Code node making the binary itself, kept in the item)
  *             → Magic Hour (code image) → Write Code Image
  *   Start → AI/ML API (PixVerse V5 image to video, From URL)                    → Write AI/ML URL
@@ -29,6 +30,7 @@ const CREDENTIALS: Record<string, Record<string, { id: string; name: string }>> 
 	magicHour: { magicHourApi: { id: 'magicHourSandbox', name: 'Magic Hour (sandbox)' } },
 	useApiKling: { useApiApi: { id: 'useApiSandbox', name: 'useapi.net (sandbox)' } },
 	aimlApi: { aimlApiApi: { id: 'aimlApiSandbox', name: 'AI/ML API (sandbox)' } },
+	videoGeneration: { videoGenerationApi: { id: 'videoGenerationSandbox', name: 'Video Generation API (sandbox)' } },
 };
 
 function ours(name: string, node: string, parameters: Record<string, unknown>, x: number, y: number) {
@@ -54,6 +56,8 @@ function workflow(stillPath: string): WorkflowSpec {
 		write('Write Kling', 660, 150),
 		ours('AI/ML API', 'aimlApi', { imageSource: 'binary', model: 'klingai/v2.5-turbo/pro/image-to-video', duration: 5 }, 440, 300),
 		write('Write AI/ML API', 660, 300),
+		ours('Video Generation', 'videoGeneration', { imageSource: 'binary', model: { __rl: true, mode: 'id', value: 'kling-v2-5-turbo' } }, 440, 375),
+		write('Write Video Generation', 660, 375),
 		{
 			id: 'code-image',
 			name: 'Code Image',
@@ -76,6 +80,8 @@ function workflow(stillPath: string): WorkflowSpec {
 		['Kling', 'Write Kling'],
 		['Read Image', 'AI/ML API'],
 		['AI/ML API', 'Write AI/ML API'],
+		['Read Image', 'Video Generation'],
+		['Video Generation', 'Write Video Generation'],
 		['Start', 'Code Image'],
 		['Code Image', 'Magic Hour (code image)'],
 		['Magic Hour (code image)', 'Write Code Image'],
@@ -181,6 +187,13 @@ describeEachN8n('Image to video in real n8n', (version, install) => {
 	test('AI/ML API: Kling 2.5 Turbo gets the image as a data URI whose bytes are the file', async () => {
 		const item = await expectVideo('AI/ML API', 'Write AI/ML API', 'aimlApi');
 		expect(jobOf(item).images).toEqual([{ field: 'image_url', kind: 'base64', mimeType: 'image/png', sha256: sha256(STILL), size: STILL.length }]);
+	});
+
+	test('Video Generation API: the stored image reaches the gateway as a data URI whose bytes are the file', async () => {
+		await expectVideo('Video Generation', 'Write Video Generation', 'videoGeneration');
+		const [submit, ...more] = received('videoGeneration', 'submit');
+		expect(more).toHaveLength(0);
+		expect((submit.body as Record<string, unknown>).image).toBe(`data:image/png;base64,${STILL.toString('base64')}`);
 	});
 
 	test('AI/ML API: PixVerse V5 image to video gets the image URL as given', async () => {
