@@ -139,12 +139,12 @@ class NodeRun<Input extends JobInput> {
 		return this.results.flat();
 	}
 
-	/** Reads and validates one item; with Continue On Fail a bad item becomes an error output. */
 	/** Failures as items: with Continue On Fail, and always for given jobs (their caller reports them). */
 	continueOnFail(): boolean {
 		return !!this.override.jobs || this.ctx.continueOnFail();
 	}
 
+	/** Reads and validates one item; with Continue On Fail a bad item becomes an error output. */
 	private plan(itemIndex: number): ItemPlan<Input> | undefined {
 		const { ctx, provider } = this;
 		const given = this.override.jobs?.[itemIndex];
