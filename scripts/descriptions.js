@@ -16,17 +16,22 @@ const ROOT = path.join(__dirname, '..');
 const LEFT_OUT = new Set(['codex']);
 
 /**
- * A node class's version-1 description as n8n sees it: a versioned node (VersionedNodeType) has
- * `nodeVersions`, whose entry 1 n8n merges over the base description; a plain node has `description`.
+ * A node class's description of one version as n8n sees it: a versioned node (VersionedNodeType) has
+ * `nodeVersions`, whose entry n8n merges over the base description; a plain node has `description`,
+ * whose `version` (a number or a list) must include the one asked for.
  */
-function versionOneDescription(instance) {
+function versionDescription(instance, version) {
 	if (instance.nodeVersions) {
-		const v1 = instance.nodeVersions[1];
-		if (!v1) throw new Error('a versioned node without version 1');
-		return { ...instance.description, ...v1.description };
+		const entry = instance.nodeVersions[version];
+		if (!entry) throw new Error(`${instance.description?.name ?? 'a versioned node'} has no version ${version}`);
+		return { ...instance.description, ...entry.description };
 	}
+	const versions = [instance.description.version].flat();
+	if (!versions.includes(version)) throw new Error(`${instance.description.name} has version ${versions.join(', ')}, not ${version}`);
 	return instance.description;
 }
+
+const versionOneDescription = (instance) => versionDescription(instance, 1);
 
 /** JSON with functions and RegExps written as text, so that any change shows. */
 function plain(value) {
@@ -72,7 +77,7 @@ function builtDescriptions(root = ROOT) {
 	);
 }
 
-module.exports = { builtDescriptions, descriptionsOf, versionOneDescription };
+module.exports = { builtDescriptions, descriptionsOf, versionDescription, versionOneDescription, instanceOf };
 
 if (require.main === module) {
 	const text = `${JSON.stringify(builtDescriptions(), null, '\t')}\n`;
