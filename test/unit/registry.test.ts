@@ -127,6 +127,16 @@ describe('provider registry (providers.json)', () => {
 			}
 		});
 
+		test("the README's Operations and Credentials tables have its rows", () => {
+			const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+			const rowsOf = (heading: string) => (readme.split(new RegExp(`^## ${heading}$`, 'm'))[1]?.split(/^## /m)[0] ?? '').split('\n').filter((line) => line.startsWith('|'));
+			const credential = instanceOf<{ displayName: string }>(path.join(ROOT, registry.credentialSourcePath(provider)));
+			const operationsRow = rowsOf('Operations').some((row) => row.startsWith(`| **${provider.label}** | \`${provider.key}\` |`));
+			const baseUrl = provider.credential.baseUrl ? `\`${provider.credential.baseUrl}\`` : 'no default';
+			const credentialsRow = rowsOf('Credentials').some((row) => row.startsWith(`| **${credential.displayName}** | ${provider.label} |`) && row.includes(baseUrl));
+			expect({ operationsRow, credentialsRow }).toEqual({ operationsRow: true, credentialsRow: true });
+		});
+
 		test('a default Base URL or the variable naming the real one, and a key variable', () => {
 			expect(Boolean(provider.credential.baseUrl) !== Boolean(provider.credential.baseUrlEnv)).toBe(true);
 			expect(provider.credential.keyEnv).toMatch(/^[A-Z][A-Z0-9_]*$/);
