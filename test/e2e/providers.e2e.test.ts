@@ -214,9 +214,11 @@ describeEachN8n('Provider nodes in real n8n', (version, install) => {
 		const requestsFor = (prompt: string): SandboxRequest[] => {
 			const job = jobOf(prompt);
 			const names = (r: SandboxRequest) => decodeURIComponent(r.url).includes(job.id) || r.url.includes(job.videoId);
-			return sandbox.requestsTo(spec.provider).filter((r) => (r.body as { prompt?: string } | undefined)?.prompt === prompt || names(r));
+			return sandbox.requestsTo(spec.provider).filter((r) => carries(r, prompt) || names(r));
 		};
-		const submitsOf = (prompt: string) => sandbox.requestsTo(spec.provider, 'submit').filter((r) => (r.body as { prompt?: string } | undefined)?.prompt === prompt);
+		/** Whether a request's body holds the prompt, wherever the API puts it (Magic Hour: `style.prompt`). */
+		const carries = (r: SandboxRequest, prompt: string) => JSON.stringify(r.body ?? null).includes(JSON.stringify(prompt));
+		const submitsOf = (prompt: string) => sandbox.requestsTo(spec.provider, 'submit').filter((r) => carries(r, prompt));
 
 		function expectSucceededUpTo(node: string) {
 			if (!result.executedNodes.includes(node)) throw new Error(`"${node}" did not run on n8n ${version}: ${result.describe()}`);
