@@ -20,6 +20,7 @@ const { parseSize } = require('../sandbox/directives');
 const n8n = require('./n8n');
 const measure = require('./measure');
 const { batchWorkflow, singleWorkflow, credentials, SUBJECTS, ANCHOR_KEY } = require('./workflows');
+const { PROVIDERS, provider, nodeDistPath } = require('../scripts/providers');
 const { writeReport } = require('./report');
 
 const ROOT = path.join(__dirname, '..');
@@ -40,7 +41,8 @@ const PLAN = {
 	/** Delay targets for `delayTargets` lengths, the request target for the 60 s job (issue 8). */
 	detection: { subject: 'magicHour', lengths: [3, 30, 60, 120], delayTargets: [3, 30, 120], runs: 3 },
 	memory: {
-		subjects: ['magicHour', 'a4f', 'aimlApi', 'useApiKling', 'videoGeneration', 'videoGenerationTask', 'anchor'],
+		// Every node of the registry, the gateway's other API style, and n8n's own node.
+		subjects: [...PROVIDERS.map((p) => p.key), 'videoGenerationTask', 'anchor'],
 		runs: 3,
 		jobSeconds: 2,
 		small: '4KB',
@@ -118,10 +120,9 @@ function machine(install) {
 	};
 }
 
-/** A node's default Poll Interval (seconds), read from the built node's Options. */
+/** A node's default Poll Interval (seconds), read from the built node's Options (the node found through the registry). */
 function defaultPollInterval(subject) {
-	const folder = subject.charAt(0).toUpperCase() + subject.slice(1);
-	const NodeClass = require(path.join(ROOT, 'dist/nodes', folder, `${folder}.node.js`))[folder];
+	const NodeClass = Object.values(require(path.join(ROOT, nodeDistPath(provider(subject))))).find((value) => typeof value === 'function');
 	const options = new NodeClass().description.properties.find((p) => p.name === 'options');
 	return options.options.find((o) => o.name === 'pollInterval').default;
 }
@@ -131,24 +132,26 @@ function buildWorkflows() {
 	const workflows = [];
 	const add = (workflow) => (workflows.push(workflow), workflow.id);
 	const { batch, detection, memory } = PLAN;
-	const short = { videoGeneration: 'vg', videoGenerationTask: 'vt', magicHour: 'mh', a4f: 'af', aimlApi: 'ai', useApiKling: 'uk', anchor: 'oa' };
+	// Short workflow ids; a subject without one uses its key.
+	const SHORT = { videoGeneration: 'vg', videoGenerationTask: 'vt', magicHour: 'mh', a4f: 'af', aimlApi: 'ai', useApiKling: 'uk', anchor: 'oa' };
+	const short = (subject) => SHORT[subject] ?? subject;
 	const batchCases = [];
 	for (const subject of batch.ours) {
 		for (const items of batch.items)
-			batchCases.push({ subject, items, concurrency: items, workflowId: add(batchWorkflow(`b${short[subject]}${items}c`, subject, items, { seconds: batch.jobSeconds, options: { concurrency: items } })) });
+			batchCases.push({ subject, items, concurrency: items, workflowId: add(batchWorkflow(`b${short(subject)}${items}c`, subject, items, { seconds: batch.jobSeconds, options: { concurrency: items } })) });
 		const items = batch.defaultConcurrencyItems;
-		batchCases.push({ subject, items, concurrency: undefined, workflowId: add(batchWorkflow(`b${short[subject]}${items}d`, subject, items, { seconds: batch.jobSeconds })) });
+		batchCases.push({ subject, items, concurrency: undefined, workflowId: add(batchWorkflow(`b${short(subject)}${items}d`, subject, items, { seconds: batch.jobSeconds })) });
 		const { items: many, capacity } = batch.capacity;
-		batchCases.push({ subject, items: many, concurrency: undefined, capacity, workflowId: add(batchWorkflow(`b${short[subject]}${many}k${capacity}`, subject, many, { seconds: batch.jobSeconds })) });
+		batchCases.push({ subject, items: many, concurrency: undefined, capacity, workflowId: add(batchWorkflow(`b${short(subject)}${many}k${capacity}`, subject, many, { seconds: batch.jobSeconds })) });
 	}
-	const anchorCases = batch.items.map((items) => ({ subject: 'anchor', items, workflowId: add(batchWorkflow(`b${short.anchor}${items}`, 'anchor', items, { seconds: batch.jobSeconds })) }));
-	const detectionCases = detection.lengths.map((seconds) => ({ seconds, workflowId: add(singleWorkflow(`d${short[detection.subject]}${seconds}`, detection.subject, { seconds })) }));
+	const anchorCases = batch.items.map((items) => ({ subject: 'anchor', items, workflowId: add(batchWorkflow(`b${short('anchor')}${items}`, 'anchor', items, { seconds: batch.jobSeconds })) }));
+	const detectionCases = detection.lengths.map((seconds) => ({ seconds, workflowId: add(singleWorkflow(`d${short(detection.subject)}${seconds}`, detection.subject, { seconds })) }));
 	const memoryCase = (subject, size, bytes, suffix) => ({
 		subject,
 		size,
 		bytes,
-		small: add(singleWorkflow(`m${short[subject]}s${suffix}`, subject, { seconds: memory.jobSeconds, size: memory.small })),
-		large: add(singleWorkflow(`m${short[subject]}l${suffix}`, subject, { seconds: memory.jobSeconds, size })),
+		small: add(singleWorkflow(`m${short(subject)}s${suffix}`, subject, { seconds: memory.jobSeconds, size: memory.small })),
+		large: add(singleWorkflow(`m${short(subject)}l${suffix}`, subject, { seconds: memory.jobSeconds, size })),
 	});
 	const memoryCases = [
 		...memory.subjects.map((subject) => memoryCase(subject, memory.large, memory.largeBytes, '')),

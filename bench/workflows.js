@@ -3,6 +3,7 @@
 // (ours or n8n's OpenAI node); n8n's run data of that node gives the figures. Prompts carry the
 // execution id and item index, so the sandbox's jobs can be traced to the execution that made them.
 const runtime = require('../scripts/n8n-runtime');
+const { PROVIDERS, provider } = require('../scripts/providers');
 
 const VIDEO_NODE = 'Video';
 const PACKAGE = 'n8n-nodes-text-to-video';
@@ -10,27 +11,33 @@ const PACKAGE = 'n8n-nodes-text-to-video';
 const credentialId = (type) => runtime.CREDENTIALS.find((c) => c.type === type).id;
 const modelId = (value) => ({ __rl: true, mode: 'id', value });
 
-/** One of our nodes: `name` is its node type name (and the sandbox provider it talks to). */
-const ours = (name, label, credential, parameters) => ({
-	label,
-	sandbox: name,
-	node: { type: `${PACKAGE}.${name}`, typeVersion: 1 },
-	credential,
-	parameters: { operation: 'generate', ...parameters },
-});
+/** One of our nodes, by its registry key (providers.json): node type, credential and sandbox provider from there. */
+const ours = (key, label, parameters = {}) => {
+	const entry = provider(key);
+	return {
+		label: label ?? entry.label,
+		sandbox: entry.sandbox,
+		node: { type: `${PACKAGE}.${entry.key}`, typeVersion: 1 },
+		credential: entry.credential.type,
+		parameters: { operation: 'generate', ...parameters },
+	};
+};
+
+/** What a workflow must set beyond a node's defaults, and a label that says which path is measured. */
+const SETTINGS = {
+	videoGeneration: { label: 'Video Generation API (Videos API style)', parameters: { apiStyle: 'videos', model: modelId('sora-2'), duration: 4 } },
+	a4f: { label: 'A4F (base64 in JSON)' },
+	useApiKling: { parameters: { model: 'kling-v2-5' } },
+};
 
 /**
- * What is measured: our nodes (default settings but for the parameters a workflow must set) and the
- * anchor, n8n's own OpenAI node (resource Video, operation Generate), on the same gateway route.
- * `sandbox`: the sandbox provider whose requests the subject makes.
+ * What is measured: our nodes, every one of the registry (default settings but for the parameters a
+ * workflow must set), and the anchor, n8n's own OpenAI node (resource Video, operation Generate), on
+ * the same gateway route. `sandbox`: the sandbox provider whose requests the subject makes.
  */
 const SUBJECTS = {
-	videoGeneration: ours('videoGeneration', 'Video Generation API (Videos API style)', 'videoGenerationApi', { apiStyle: 'videos', model: modelId('sora-2'), duration: 4 }),
-	videoGenerationTask: ours('videoGeneration', 'Video Generation API (Task API style)', 'videoGenerationApi', { apiStyle: 'videoGenerations', model: modelId('kling-v2-5-turbo') }),
-	magicHour: ours('magicHour', 'Magic Hour', 'magicHourApi', {}),
-	a4f: ours('a4f', 'A4F (base64 in JSON)', 'a4fApi', {}),
-	aimlApi: ours('aimlApi', 'AI/ML API', 'aimlApiApi', {}),
-	useApiKling: ours('useApiKling', 'Kling (useapi.net)', 'useApiApi', { model: 'kling-v2-5' }),
+	...Object.fromEntries(PROVIDERS.map(({ key }) => [key, ours(key, SETTINGS[key]?.label, SETTINGS[key]?.parameters)])),
+	videoGenerationTask: ours('videoGeneration', 'Video Generation API (Task API style)', { apiStyle: 'videoGenerations', model: modelId('kling-v2-5-turbo') }),
 	anchor: {
 		label: "n8n's OpenAI node (Video → Generate)",
 		sandbox: 'videoGeneration',

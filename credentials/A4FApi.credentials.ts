@@ -1,5 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { A4F_BASE_URL } from '../nodes/A4F/baseUrl';
+import { apiKeyProperty, BASE_URL_NOTICES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class A4FApi implements ICredentialType {
 	name = 'a4fApi';
@@ -12,7 +13,7 @@ export class A4FApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		apiKeyProperty('Your A4F API key (it starts with ddc-a4f-). Video generation needs a Pro or Ultra plan.'),
-		baseUrlProperty('https://api.a4f.co/v1', 'The API root, with /v1. Change it only for a proxy or the local sandbox.'),
+		baseUrlProperty(A4F_BASE_URL.defaultUrl, 'The API root, with /v1. Change it only for a proxy or the local sandbox.'),
 		...BASE_URL_NOTICES,
 	];
 
@@ -20,6 +21,6 @@ export class A4FApi implements ICredentialType {
 
 	// GET /usage (plan and rate limits) needs only the key, answers 401 for a wrong one and costs nothing.
 	test: ICredentialTestRequest = {
-		request: { baseURL: BASE_URL_RULES.a4f.expression, url: '/usage', method: 'GET' },
+		request: { baseURL: A4F_BASE_URL.expression, url: '/usage', method: 'GET' },
 	};
 }

@@ -1,5 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { AIML_API_BASE_URL } from '../nodes/AimlApi/baseUrl';
+import { apiKeyProperty, BASE_URL_NOTICES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class AimlApiApi implements ICredentialType {
 	name = 'aimlApiApi';
@@ -12,7 +13,7 @@ export class AimlApiApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		apiKeyProperty('Create one at aimlapi.com/app/keys'),
-		baseUrlProperty('https://api.aimlapi.com'),
+		baseUrlProperty(AIML_API_BASE_URL.defaultUrl),
 		...BASE_URL_NOTICES,
 	];
 
@@ -20,6 +21,6 @@ export class AimlApiApi implements ICredentialType {
 
 	// GET /v2/billing (the balance) needs only an API key, answers 401 for a wrong one and costs nothing.
 	test: ICredentialTestRequest = {
-		request: { baseURL: BASE_URL_RULES.aimlApi.expression, url: '/v2/billing', method: 'GET' },
+		request: { baseURL: AIML_API_BASE_URL.expression, url: '/v2/billing', method: 'GET' },
 	};
 }

@@ -1,5 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { MAGIC_HOUR_BASE_URL } from '../nodes/MagicHour/baseUrl';
+import { apiKeyProperty, BASE_URL_NOTICES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class MagicHourApi implements ICredentialType {
 	name = 'magicHourApi';
@@ -12,7 +13,7 @@ export class MagicHourApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		apiKeyProperty('Create one in the Magic Hour Developer Hub (it starts with mhk_)'),
-		baseUrlProperty('https://api.magichour.ai'),
+		baseUrlProperty(MAGIC_HOUR_BASE_URL.defaultUrl),
 		...BASE_URL_NOTICES,
 	];
 
@@ -20,6 +21,6 @@ export class MagicHourApi implements ICredentialType {
 
 	// GET /v1/account answers 200 for a good key and 401 for a wrong one, and costs nothing.
 	test: ICredentialTestRequest = {
-		request: { baseURL: BASE_URL_RULES.magicHour.expression, url: '/v1/account', method: 'GET' },
+		request: { baseURL: MAGIC_HOUR_BASE_URL.expression, url: '/v1/account', method: 'GET' },
 	};
 }

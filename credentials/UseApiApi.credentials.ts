@@ -1,5 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { USEAPI_BASE_URL } from '../nodes/UseApiKling/baseUrl';
+import { apiKeyProperty, BASE_URL_NOTICES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class UseApiApi implements ICredentialType {
 	name = 'useApiApi';
@@ -12,7 +13,7 @@ export class UseApiApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		apiKeyProperty('Your useapi.net API token, the whole string including its "user:" prefix (useapi.net → Account)', 'API Token'),
-		baseUrlProperty('https://api.useapi.net'),
+		baseUrlProperty(USEAPI_BASE_URL.defaultUrl),
 		...BASE_URL_NOTICES,
 	];
 
@@ -22,7 +23,7 @@ export class UseApiApi implements ICredentialType {
 	// for a wrong one, 404 when the token is good but no Kling account is linked yet.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: BASE_URL_RULES.useApi.expression,
+			baseURL: USEAPI_BASE_URL.expression,
 			url: '/v1/kling/accounts',
 			method: 'GET',
 		},

@@ -1,5 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperty, BASE_URL_NOTICES, BASE_URL_RULES, baseUrlProperty, bearerAuthentication } from './common';
+import { GATEWAY_BASE_URL } from '../nodes/VideoGeneration/baseUrl';
+import { apiKeyProperty, BASE_URL_NOTICES, baseUrlProperty, bearerAuthentication } from './common';
 
 export class VideoGenerationApi implements ICredentialType {
 	name = 'videoGenerationApi';
@@ -12,7 +13,7 @@ export class VideoGenerationApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		apiKeyProperty("The gateway's API key or token (often starts with sk-), sent as a Bearer token"),
-		baseUrlProperty('', "The gateway's root URL. /v1/... paths are added to it; a URL ending in /v1 works too."),
+		baseUrlProperty(GATEWAY_BASE_URL.defaultUrl, "The gateway's root URL. /v1/... paths are added to it; a URL ending in /v1 works too."),
 		...BASE_URL_NOTICES,
 	];
 
@@ -20,7 +21,7 @@ export class VideoGenerationApi implements ICredentialType {
 
 	// GET /v1/models costs nothing and needs the key. Not every gateway serves it: a 404 says so.
 	test: ICredentialTestRequest = {
-		request: { baseURL: BASE_URL_RULES.videoGeneration.expression, url: '/v1/models', method: 'GET' },
+		request: { baseURL: GATEWAY_BASE_URL.expression, url: '/v1/models', method: 'GET' },
 		rules: [
 			{
 				type: 'responseCode',

@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, INodeProperties } from 'n8n-workflow';
+import registry from '../providers.json';
 
 /** What every credential of this package shares: a secret key sent as a Bearer token, and the API root. */
 
@@ -55,22 +56,32 @@ export const BASE_URL_NOTICES: INodeProperties[] = [
 	},
 ];
 
+/** The registry's credentials (providers.json): where each credential form's Base URL default is written, once. */
+const REGISTRY_CREDENTIALS: ReadonlyArray<{ type: string; baseUrl: string }> = registry.providers.map((provider) => provider.credential);
+
 /**
  * How a credential's Base URL becomes the API root, written once for both places that need it: the
  * node (`normalize`, a provider's `baseUrl`) and the credential test (`expression`, an n8n expression,
  * which cannot call package code). Always: surrounding spaces and trailing slashes dropped; then, when
- * given, a trailing `suffix` (e.g. `/v1`, which means the same root), matched at the end.
+ * given, a trailing `suffix` (e.g. `/v1`, which means the same root), matched at the end. Each provider
+ * keeps its own rule in its folder (nodes/<Provider>/baseUrl.ts).
  */
 export interface BaseUrlRule {
+	/** The credential form's default (providers.json); empty: the user must give one (gateways). */
+	defaultUrl: string;
 	normalize(credentialBaseUrl: string): string;
 	/** The same rule as an n8n expression for `ICredentialTestRequest.request.baseURL`. */
 	expression: string;
 }
 
-export function baseUrlRule(suffix?: RegExp): BaseUrlRule {
+/** The Base URL rule of the registry credential `credentialType`; throws naming providers.json when it has none. */
+export function baseUrlRule(credentialType: string, suffix?: RegExp): BaseUrlRule {
+	const credential = REGISTRY_CREDENTIALS.find((entry) => entry.type === credentialType);
+	if (!credential) throw new Error(`providers.json has no credential "${credentialType}"`);
 	// `suffix` + `$`: keep the suffix one sequence (no top-level `|`), as n8n's expression then reads it unchanged.
 	const end = suffix ? new RegExp(`${suffix.source}$`, suffix.flags) : undefined;
 	return {
+		defaultUrl: credential.baseUrl,
 		normalize: (credentialBaseUrl) => {
 			const root = credentialBaseUrl.trim().replace(/\/+$/, '');
 			return end ? root.replace(end, '') : root;
@@ -78,12 +89,3 @@ export function baseUrlRule(suffix?: RegExp): BaseUrlRule {
 		expression: `={{$credentials.baseUrl.trim().replace(/\\/+$/, "")${end ? `.replace(/${end.source}/${end.flags}, "")` : ''}}}`,
 	};
 }
-
-/** Each API's rule (a provider's `baseUrl` and its credential's test both use it). */
-export const BASE_URL_RULES = {
-	magicHour: baseUrlRule(),
-	a4f: baseUrlRule(),
-	aimlApi: baseUrlRule(/\/v[12]/),
-	useApi: baseUrlRule(/\/v1(\/kling)?/i),
-	videoGeneration: baseUrlRule(/\/v1/i),
-} as const;

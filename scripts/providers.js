@@ -1,81 +1,42 @@
 'use strict';
 /**
- * The package's providers, each listed once. Read by scripts/n8n-runtime.js (the credentials `npm start`,
- * `npm run demo`, the benchmark and the end-to-end suites import), scripts/start.js, scripts/demo.js and
- * test/e2e/providers.e2e.test.ts; test/unit/registry.test.ts checks package.json's `n8n` lists, the
- * source files, the sandbox modules and each node's `name` against it.
- *
- * One entry per node:
- *   key           the node's `name` in its description (n8n's node type, without the package prefix)
- *   label         the name people see (node defaults, test titles)
- *   folder, file  nodes/<folder>/<file>.node.ts, built to dist/nodes/<folder>/<file>.node.js
- *   sandbox       the sandbox module that plays its API: sandbox/providers/<sandbox>.js (its `name`)
- *   credential    type        the credential class's `name`
- *                 file        credentials/<file>.credentials.ts, built to dist/credentials/<file>.credentials.js
- *                 id          the id of the local credential example workflows refer to
- *                 label       the credential's name in n8n ("<label> (sandbox)" / "<label> (real API)")
- *                 keyEnv      the environment variable that can hold a real key (`npm start`, `npm run demo`)
- *                 realBaseUrl the real API root, or realBaseUrlEnv: the variable that names it (gateways)
- *
- * Plain CommonJS, no dependencies: scripts run on Node 20 without a build.
+ * The provider registry, providers.json (one line per provider), with the paths and lists derived
+ * from it. Plain CommonJS without dependencies: scripts run on Node 20 without a build. TypeScript
+ * reads the same functions typed (scripts/providers.d.ts). Nothing else names the providers: every
+ * list of them (package.json's `n8n` section, the suites, the bench, the README) is read from here or
+ * checked against it by test/unit/registry.test.ts, which names what is missing.
  */
-const PROVIDERS = [
-	{
-		key: 'magicHour',
-		label: 'Magic Hour',
-		folder: 'MagicHour',
-		file: 'MagicHour',
-		sandbox: 'magicHour',
-		credential: { type: 'magicHourApi', file: 'MagicHourApi', id: 'magicHourSandbox', label: 'Magic Hour', keyEnv: 'MAGIC_HOUR_API_KEY', realBaseUrl: 'https://api.magichour.ai' },
-	},
-	{
-		key: 'a4f',
-		label: 'A4F',
-		folder: 'A4F',
-		file: 'A4f',
-		sandbox: 'a4f',
-		credential: { type: 'a4fApi', file: 'A4FApi', id: 'a4fSandbox', label: 'A4F', keyEnv: 'A4F_API_KEY', realBaseUrl: 'https://api.a4f.co/v1' },
-	},
-	{
-		key: 'aimlApi',
-		label: 'AI/ML API',
-		folder: 'AimlApi',
-		file: 'AimlApi',
-		sandbox: 'aimlApi',
-		credential: { type: 'aimlApiApi', file: 'AimlApiApi', id: 'aimlApiSandbox', label: 'AI/ML API', keyEnv: 'AIML_API_KEY', realBaseUrl: 'https://api.aimlapi.com' },
-	},
-	{
-		key: 'useApiKling',
-		label: 'Kling (useapi.net)',
-		folder: 'UseApiKling',
-		file: 'UseApiKling',
-		sandbox: 'useApiKling',
-		credential: { type: 'useApiApi', file: 'UseApiApi', id: 'useApiSandbox', label: 'useapi.net', keyEnv: 'USEAPI_API_KEY', realBaseUrl: 'https://api.useapi.net' },
-	},
-	{
-		key: 'videoGeneration',
-		label: 'Video Generation API',
-		folder: 'VideoGeneration',
-		file: 'VideoGeneration',
-		sandbox: 'videoGeneration',
-		credential: { type: 'videoGenerationApi', file: 'VideoGenerationApi', id: 'videoGenerationSandbox', label: 'Video Generation API', keyEnv: 'VIDEO_GENERATION_API_KEY', realBaseUrlEnv: 'VIDEO_GENERATION_BASE_URL' },
-	},
-];
+const fs = require('node:fs');
+const path = require('node:path');
 
+const ROOT = path.join(__dirname, '..');
+const { providers: PROVIDERS } = require('../providers.json');
+
+/** The node's file name: its `name` with a capital first letter (n8n's linter requires it: a4f → A4f.node.ts). */
+const fileOf = (provider) => provider.key.charAt(0).toUpperCase() + provider.key.slice(1);
 /** dist/ path of a provider's node, as package.json's `n8n.nodes` lists it. */
-const nodeDistPath = (provider) => `dist/nodes/${provider.folder}/${provider.file}.node.js`;
+const nodeDistPath = (provider) => `dist/nodes/${provider.folder}/${fileOf(provider)}.node.js`;
 /** dist/ path of a provider's credential, as package.json's `n8n.credentials` lists it. */
 const credentialDistPath = (provider) => `dist/credentials/${provider.credential.file}.credentials.js`;
 /** Source of a provider's node, relative to the repository root. */
-const nodeSourcePath = (provider) => `nodes/${provider.folder}/${provider.file}.node.ts`;
+const nodeSourcePath = (provider) => `nodes/${provider.folder}/${fileOf(provider)}.node.ts`;
 /** Source of a provider's credential, relative to the repository root. */
 const credentialSourcePath = (provider) => `credentials/${provider.credential.file}.credentials.ts`;
+/** The provider's conformance profile (test data, not shipped), relative to the repository root. */
+const conformancePath = (provider) => `nodes/${provider.folder}/conformance.ts`;
+/** The sandbox module that plays the provider's API. */
+const sandboxPath = (provider) => `sandbox/providers/${provider.sandbox}.js`;
+/** The provider's documentation page and its README screenshot. */
+const docsPath = (provider) => `docs/providers/${provider.docs}.md`;
+const screenshotPath = (provider) => `docs/images/${provider.docs}.png`;
 
 /** Every credential once (two nodes may share one), in registry order, with the sandbox key of its first node. */
 function credentials() {
 	const byType = new Map();
 	for (const provider of PROVIDERS) {
-		if (!byType.has(provider.credential.type)) byType.set(provider.credential.type, { ...provider.credential, sandbox: provider.sandbox });
+		const { baseUrl, baseUrlEnv, ...rest } = provider.credential;
+		// realBaseUrl: the real API root (`npm start` with a real key); a gateway's comes from baseUrlEnv.
+		if (!byType.has(rest.type)) byType.set(rest.type, { ...rest, ...(baseUrl ? { realBaseUrl: baseUrl } : { realBaseUrlEnv: baseUrlEnv }), sandbox: provider.sandbox });
 	}
 	return [...byType.values()];
 }
@@ -91,8 +52,43 @@ function packageLists() {
 /** The provider whose node `key` is given; throws when there is none. */
 function provider(key) {
 	const found = PROVIDERS.find((p) => p.key === key);
-	if (!found) throw new Error(`no provider "${key}" in scripts/providers.js (has ${PROVIDERS.map((p) => p.key).join(', ')})`);
+	if (!found) throw new Error(`no provider "${key}" in providers.json (has ${PROVIDERS.map((p) => p.key).join(', ')})`);
 	return found;
 }
 
-module.exports = { PROVIDERS, provider, credentials, packageLists, nodeDistPath, credentialDistPath, nodeSourcePath, credentialSourcePath };
+/** Rewrites package.json's `n8n.nodes` and `n8n.credentials` from the registry; true when it changed. */
+function syncPackageJson(file = path.join(ROOT, 'package.json')) {
+	const text = fs.readFileSync(file, 'utf8');
+	const pkg = JSON.parse(text);
+	pkg.n8n = { ...pkg.n8n, ...packageLists() };
+	const next = `${JSON.stringify(pkg, null, 2)}\n`;
+	if (next === text) return false;
+	fs.writeFileSync(file, next);
+	return true;
+}
+
+module.exports = {
+	PROVIDERS,
+	provider,
+	credentials,
+	packageLists,
+	syncPackageJson,
+	fileOf,
+	nodeDistPath,
+	credentialDistPath,
+	nodeSourcePath,
+	credentialSourcePath,
+	conformancePath,
+	sandboxPath,
+	docsPath,
+	screenshotPath,
+};
+
+// `node scripts/providers.js --sync`: package.json's `n8n` lists follow the registry (the registry test names this command).
+if (require.main === module) {
+	if (process.argv[2] !== '--sync') {
+		process.stderr.write('usage: node scripts/providers.js --sync   (rewrites package.json n8n.nodes and n8n.credentials from providers.json)\n');
+		process.exit(2);
+	}
+	process.stdout.write(syncPackageJson() ? 'package.json: n8n lists rewritten from providers.json\n' : 'package.json: n8n lists already follow providers.json\n');
+}

@@ -9,7 +9,7 @@ import { paramReader, parseOrThrow } from '../shared/validation/input';
 import type { Transport } from '../shared/transport/transport';
 import type { ApiErrorInfo, ByteStream, ExplainedError, JobInput, JobSnapshot, SyncVideoProvider } from '../shared/engine/providerContract';
 import { A4F_CAPABILITIES as TABLE, EXAMPLE_MODEL_ID, MAX_PROMPT_LENGTH, MODEL_ID_PATTERN } from './capabilities';
-import { BASE_URL_RULES } from '../../credentials/common';
+import { A4F_BASE_URL } from './baseUrl';
 
 /** A4F's HTTP mapping (docs/providers/a4f.md, "The API as this node uses it"): one synchronous request per video. */
 
@@ -55,7 +55,7 @@ function answerDetails(answer: unknown): IDataObject {
 export const DEFAULT_REQUEST_TIMEOUT = 900;
 
 export const a4fProvider: SyncVideoProvider<A4FInput> = {
-	baseUrl: BASE_URL_RULES.a4f.normalize,
+	baseUrl: A4F_BASE_URL.normalize,
 	name: 'a4f',
 	displayName: 'A4F',
 	credentialType: 'a4fApi',

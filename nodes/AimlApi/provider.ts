@@ -12,7 +12,7 @@ import { AIML_ALL_CAPABILITIES as TABLE, API_FIELD, MAX_PROMPT_LENGTH, MAX_SEED,
 import { readImages, type ImageInputs } from '../shared/image/imageInput';
 import { aimlApiBalance, aimlApiPrice } from './prices';
 import { imageFields, imageModelFallback, imageRules, refuseImageFieldsTwice } from './image';
-import { BASE_URL_RULES } from '../../credentials/common';
+import { AIML_API_BASE_URL } from './baseUrl';
 
 /** AI/ML API's HTTP mapping (docs/providers/aiml-api.md, "The API as this node uses it"): the universal video generation endpoint. */
 
@@ -203,4 +203,4 @@ export const aimlApiProvider: AsyncVideoProvider<AimlApiInput> = {
 };
 
 /** The credential's base URL as the API root: a trailing slash or a copied `/v1` or `/v2` is dropped. */
-export const aimlApiBaseUrl = (url: string) => BASE_URL_RULES.aimlApi.normalize(url);
+export const aimlApiBaseUrl = (url: string) => AIML_API_BASE_URL.normalize(url);

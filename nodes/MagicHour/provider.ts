@@ -10,7 +10,7 @@ import { readImages, type ImageInputs } from '../shared/image/imageInput';
 import { audioSupport, MAGIC_HOUR_CAPABILITIES as TABLE, MAX_PROMPT_LENGTH, MODEL_ID_EXAMPLE, MODEL_ID_PATTERN } from './capabilities';
 import { imageAssets, imageRules } from './image';
 import { magicHourPrice } from './prices';
-import { BASE_URL_RULES } from '../../credentials/common';
+import { MAGIC_HOUR_BASE_URL } from './baseUrl';
 
 /** Magic Hour's HTTP mapping (docs/providers/magic-hour.md, "The API as this node uses it"). */
 
@@ -72,7 +72,7 @@ function audioField(input: MagicHourInput): boolean | undefined {
 }
 
 export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
-	baseUrl: BASE_URL_RULES.magicHour.normalize,
+	baseUrl: MAGIC_HOUR_BASE_URL.normalize,
 	name: 'magicHour',
 	displayName: 'Magic Hour',
 	credentialType: 'magicHourApi',

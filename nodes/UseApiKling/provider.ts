@@ -8,7 +8,7 @@ import type { ApiErrorInfo, ExplainedError, JobFailure, JobInput, JobSnapshot, J
 import { klingTraits, MAX_NEGATIVE_PROMPT_LENGTH, MAX_PROMPT_LENGTH, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
 import type { ImageInputs } from '../shared/image/imageInput';
 import { IMAGE_PATH, imageFields, readKlingImages } from './image';
-import { BASE_URL_RULES } from '../../credentials/common';
+import { USEAPI_BASE_URL } from './baseUrl';
 import { useApiKlingBalance } from './prices';
 
 /** Kling through useapi.net (docs/providers/kling-useapi.md, "The API as this node uses it"): tasks, works[], assets/download. */
@@ -276,4 +276,4 @@ export const useApiKlingProvider: AsyncVideoProvider<UseApiKlingInput, UseApiKli
 };
 
 /** The API root from the credential: a Base URL given with /v1 or /v1/kling means the same root. */
-export const useApiRoot = (baseUrl: string) => BASE_URL_RULES.useApi.normalize(baseUrl);
+export const useApiRoot = (baseUrl: string) => USEAPI_BASE_URL.normalize(baseUrl);

@@ -23,7 +23,7 @@ import {
 	type ApiStyle,
 	type GatewayField,
 } from './capabilities';
-import { BASE_URL_RULES } from '../../credentials/common';
+import { GATEWAY_BASE_URL } from './baseUrl';
 import { userPrice } from './prices';
 
 /**
@@ -322,7 +322,7 @@ export function providerFor(node: INode, style: unknown): VideoProvider<GatewayI
 
 /** The gateway's root from the credential: trailing slashes and a trailing /v1 dropped (both mean the same root). */
 export function gatewayRoot(node: INode, baseUrl: unknown): string {
-	const root = BASE_URL_RULES.videoGeneration.normalize(String(baseUrl ?? ''));
+	const root = GATEWAY_BASE_URL.normalize(String(baseUrl ?? ''));
 	if (!URL.canParse(root) || !/^https?:$/.test(new URL(root).protocol))
 		throw new NodeOperationError(node, `The credential's Base URL "${root}" is not an http(s) URL`, {
 			description: "Give the gateway's root, e.g. https://gateway.example.com (with or without /v1).",

@@ -1,7 +1,9 @@
 /**
- * The A4F, AI/ML API, Kling (useapi.net) and Video Generation API nodes (the latter in both API
- * styles) inside real n8n (each pinned version), loaded from dist/ as an installed community package,
- * talking to the sandbox over HTTP, their videos written by n8n's own Read/Write Files node.
+ * Every node of the registry (providers.json), once per conformance profile (nodes/<Provider>/
+ * conformance.ts: the Video Generation API node in both API styles), inside real n8n (each pinned
+ * version), loaded from dist/ as an installed community package, talking to the sandbox over HTTP,
+ * their videos written by n8n's own Read/Write Files node. A provider needs nothing here: its profile
+ * gives the parameters, whether it has jobs to get, and the reason the sandbox gives for a failed job.
  *
  * Each n8n process start costs seconds, so each node gets ONE workflow, run once with `n8n execute`:
  * from one Manual Trigger, branches that n8n runs one after the other, top to bottom (execution order
@@ -20,6 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { conformanceProfiles } from '../helpers/conformance';
 import { startSandbox, SANDBOX_API_KEY, type Sandbox, type SandboxJob, type SandboxRequest } from '../helpers/sandbox';
 import {
 	BUILTIN,
@@ -38,7 +41,7 @@ interface NodeUnderTest {
 	/** Test title and workflow id. */
 	label: string;
 	workflowId: string;
-	/** The node's `name` (node-contract.md) and its credential type. */
+	/** The node's `name` (providers.json key) and its credential type. */
 	node: string;
 	credential: string;
 	/** The sandbox provider module that plays its API (sandbox/providers/<provider>.js). */
@@ -53,64 +56,25 @@ interface NodeUnderTest {
 	failureReason: string;
 }
 
-/** A node's type, credential type and sandbox module, from the provider registry (scripts/providers.js). */
-const registry = require('../../scripts/providers.js') as {
-	PROVIDERS: Array<{ key: string }>;
-	provider(key: string): { key: string; sandbox: string; credential: { type: string } };
-};
-/** Registry nodes whose real-n8n checks live in another file. */
-const ELSEWHERE = new Set(['magicHour']); // magicHour.e2e.test.ts
-function fromRegistry(key: string): Pick<NodeUnderTest, 'node' | 'credential' | 'provider'> {
-	const entry = registry.provider(key);
-	return { node: entry.key, credential: entry.credential.type, provider: entry.sandbox };
-}
-
 const POLL = { pollInterval: 0.2 };
-const videoGeneration = (apiStyle: string, workflowId: string): NodeUnderTest => ({
-	label: `Video Generation API (${apiStyle})`,
-	workflowId,
-	...fromRegistry('videoGeneration'),
-	parameters: { apiStyle, model: { __rl: true, mode: 'id', value: 'kling-v2-5-turbo' } },
-	options: POLL,
-	submitGet: true,
-	apiJobId: true,
-	failureReason: 'upstream task failed: the render did not finish in time',
-});
 
-const NODES: NodeUnderTest[] = [
-	{
-		label: 'A4F',
-		workflowId: 'e2eA4f',
-		...fromRegistry('a4f'),
-		parameters: { model: 'provider-2/kling-v2.1', duration: 5, resolution: '720p', aspectRatio: '16:9' },
-		options: {},
-		submitGet: false,
-		apiJobId: false,
-		failureReason: 'The upstream video generation service failed to produce the video',
-	},
-	{
-		label: 'AI/ML API',
-		workflowId: 'e2eAimlApi',
-		...fromRegistry('aimlApi'),
-		parameters: { model: 'pixverse/v5/text-to-video', aspectRatio: '16:9', resolution: '720p', duration: 5 },
-		options: POLL,
-		submitGet: true,
-		apiJobId: true,
-		failureReason: 'GenerationError: The video generation failed on the provider side',
-	},
-	{
-		label: 'Kling (useapi.net)',
-		workflowId: 'e2eUseApiKling',
-		...fromRegistry('useApiKling'),
-		parameters: { model: 'kling-v2-5', duration: 5, aspectRatio: '16:9' },
-		options: POLL,
-		submitGet: true,
-		apiJobId: true,
-		failureReason: 'Generation failed: internal error (task 50)',
-	},
-	videoGeneration('videoGenerations', 'e2eVideoGenTasks'),
-	videoGeneration('videos', 'e2eVideoGenVideos'),
-];
+/** One workflow per conformance profile, in registry order. */
+const NODES: NodeUnderTest[] = conformanceProfiles().map((profile, index) => {
+	const { prompt: _prompt, ...parameters } = profile.defaults;
+	return {
+		label: profile.name,
+		// n8n keeps an imported id of at most 21 characters as it is.
+		workflowId: `e2e${index}${profile.slug}`.slice(0, 21),
+		node: profile.entry.key,
+		credential: profile.entry.credential.type,
+		provider: profile.provider,
+		parameters,
+		options: profile.synchronous ? {} : POLL,
+		submitGet: !profile.synchronous,
+		apiJobId: !profile.synchronous,
+		failureReason: profile.failureReason,
+	};
+});
 
 /** The prompts of each branch; the label keeps them apart across nodes sharing a provider. */
 function prompts(spec: NodeUnderTest) {
@@ -215,8 +179,6 @@ describeEachN8n('Provider nodes in real n8n', (version, install) => {
 		sandbox = await startSandbox({ jobDurationMs: 600 });
 		n8n = await N8nInstance.create(install);
 		const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
-		const untested = registry.PROVIDERS.filter((entry) => !ELSEWHERE.has(entry.key) && !NODES.some((spec) => spec.node === entry.key)).map((entry) => entry.key);
-		if (untested.length) throw new Error(`scripts/providers.js lists ${untested.join(', ')}, which NODES here does not test`);
 		const missing = NODES.filter((spec) => !credentials.some((c) => c.type === spec.credential)).map((spec) => spec.credential);
 		if (missing.length) throw new Error(`the built package declares no credential type ${missing.join(', ')}`);
 		await n8n.importCredentials(credentials);
@@ -252,9 +214,11 @@ describeEachN8n('Provider nodes in real n8n', (version, install) => {
 		const requestsFor = (prompt: string): SandboxRequest[] => {
 			const job = jobOf(prompt);
 			const names = (r: SandboxRequest) => decodeURIComponent(r.url).includes(job.id) || r.url.includes(job.videoId);
-			return sandbox.requestsTo(spec.provider).filter((r) => (r.body as { prompt?: string } | undefined)?.prompt === prompt || names(r));
+			return sandbox.requestsTo(spec.provider).filter((r) => carries(r, prompt) || names(r));
 		};
-		const submitsOf = (prompt: string) => sandbox.requestsTo(spec.provider, 'submit').filter((r) => (r.body as { prompt?: string } | undefined)?.prompt === prompt);
+		/** Whether a request's body holds the prompt, wherever the API puts it (Magic Hour: `style.prompt`). */
+		const carries = (r: SandboxRequest, prompt: string) => JSON.stringify(r.body ?? null).includes(JSON.stringify(prompt));
+		const submitsOf = (prompt: string) => sandbox.requestsTo(spec.provider, 'submit').filter((r) => carries(r, prompt));
 
 		function expectSucceededUpTo(node: string) {
 			if (!result.executedNodes.includes(node)) throw new Error(`"${node}" did not run on n8n ${version}: ${result.describe()}`);

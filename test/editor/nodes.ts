@@ -14,11 +14,7 @@ import { AIML_CAPABILITIES } from '../../nodes/AimlApi/capabilities';
 import { USEAPI_KLING_CAPABILITIES } from '../../nodes/UseApiKling/capabilities';
 import { API_STYLES, ADDITIONAL_FIELDS } from '../../nodes/VideoGeneration/capabilities';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const registry = require('../../scripts/providers.js') as {
-	provider(key: string): { key: string; label: string; folder: string; file: string };
-	nodeDistPath(provider: { folder: string; file: string }): string;
-};
+import * as registry from '../../scripts/providers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -31,7 +27,7 @@ export function labelOf(field: FieldSpec, value: FieldValue): string {
 export type ModelRule = (model: ModelSpec) => boolean;
 
 export interface TableNode {
-	/** The node's `name` (scripts/providers.js key). */
+	/** The node's `name` (its key in providers.json). */
 	key: string;
 	/** What the nodes panel lists it as. */
 	label: string;

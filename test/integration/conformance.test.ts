@@ -1,199 +1,22 @@
 /**
  * The engine's behaviour, as every provider shows it through the sandbox: one profile per provider
- * (and per API style), the same cases for each. A provider's own file keeps only what is its own:
- * its request fields, its answer variants, its words for an error the engine does not word.
+ * (and per API style), the same cases for each. Each profile lives in its provider's folder
+ * (nodes/<Provider>/conformance.ts, loaded for every provider of providers.json: a provider without one
+ * fails here, named). A provider's own file keeps only what is its own: its request fields, its answer
+ * variants, its words for an error the engine does not word.
  */
-import type { ICredentialType, IDataObject, INodeExecutionData, INodeType } from 'n8n-workflow';
-import { A4FApi } from '../../credentials/A4FApi.credentials';
-import { AimlApiApi } from '../../credentials/AimlApiApi.credentials';
-import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
-import { UseApiApi } from '../../credentials/UseApiApi.credentials';
-import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
-import { A4f } from '../../nodes/A4F/A4f.node';
-import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
-import { PIXVERSE_V5 } from '../../nodes/AimlApi/capabilities';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
-import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+import type { INodeExecutionData } from 'n8n-workflow';
+import { conformanceProfiles } from '../helpers/conformance';
 import { binaryBytes } from '../helpers/n8n';
 import { expectContinueOnFail, expectNoError, useProviderSandbox, visibleText } from '../helpers/provider';
-import { sha256, type Sandbox, type SandboxJob } from '../helpers/sandbox';
-
-interface Profile {
-	/** The describe title. */
-	name: string;
-	/** The provider's key in the sandbox (`useProviderSandbox`). */
-	provider: string;
-	/** How the node names the provider in its messages. */
-	label: string;
-	node: INodeType;
-	credential: ICredentialType;
-	/** Shaped like a real key, so a leak anywhere is found; `secret` is the part searched for. */
-	apiKey: string;
-	secret: string;
-	jobMs: number;
-	/** Parameters under every run's own. */
-	defaults: IDataObject;
-	jobId: RegExp;
-	/** One request that answers with the video (no Submit, no Get, no polls), instead of start and status. */
-	synchronous?: boolean;
-	/** Continue On Fail: whether the failed item says `status: 'failed'` (A4F's does not). */
-	failedItemStatus?: boolean;
-	/** A prompt suffix that makes the provider answer with a URL to download rather than the bytes. */
-	viaUrl?: string;
-	/** Whether the video comes from a CDN, another origin (false: the API's own route, which takes the key). */
-	cdn: boolean;
-	/** More parameter sets that reach the video another way (for the CDN and leak cases). */
-	variants?: IDataObject[];
-	/** Three items whose third is invalid. */
-	invalidThird: { parameters: IDataObject; items: IDataObject[]; message: RegExp };
-	/** The provider's words: a 503 on submit, a wrong key, a key echoed back in a 400. */
-	serverError: RegExp;
-	unauthorized: RegExp;
-	echoed: RegExp;
-	/** The error of a job that failed ([sandbox:fail]), given its job id. */
-	failed: (jobId: string) => string | RegExp;
-	/** A prompt moderation refuses (default `[sandbox:moderation]`), and how the node says so. */
-	moderated: { prompt?: string; message: RegExp };
-	/** Get of a failed job: what its item says besides jobId and status. */
-	failedGet?: IDataObject;
-	/** Download off: what the item says besides the URL. */
-	downloadOff?: (sandbox: Sandbox, job: SandboxJob) => IDataObject;
-	submitThenGet?: { parameters?: IDataObject; submitted?: IDataObject; done?: IDataObject };
-}
+import { sha256, type SandboxJob } from '../helpers/sandbox';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const videoGeneration = (style: 'videoGenerations' | 'videos', title: string): Profile => ({
-	name: `Video Generation API, ${title}`,
-	provider: 'videoGeneration',
-	label: 'Video Generation API',
-	node: new VideoGeneration(),
-	credential: new VideoGenerationApi(),
-	apiKey: 'sk-gwTeSt5ecReT0123456789abcdef',
-	secret: 'TeSt5ecReT',
-	jobMs: 500,
-	defaults: { apiStyle: style, model: { __rl: true, mode: 'id', value: 'kling-v2-5-turbo' }, prompt: 'a red fox in the snow' },
-	jobId: /^task_[A-Za-z0-9]{32}$/,
-	// The Videos API serves the video at /v1/videos/{id}/content on the gateway itself (the key goes along).
-	cdn: style === 'videoGenerations',
-	invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7.5 }], message: /duration: Duration \(Seconds\) must be a whole number/ },
-	serverError: /Video Generation API had a server error \(HTTP 503\)/,
-	unauthorized: /rejected the API key \(HTTP 401\): 无效的令牌/,
-	echoed: /\(HTTP 400\).*Bad token \*\*\*/,
-	failed: (jobId) => new RegExp(`^Video Generation API could not make the video: upstream task failed: the render did not finish in time.* \\(job ${jobId}\\)$`),
-	moderated: { message: /^Video Generation API rejected the prompt at content moderation: .*\(job task_/ },
-	failedGet: { error: expect.stringMatching(/upstream task failed/) },
-	submitThenGet: { done: { progress: 100 } },
-});
-
-const PROFILES: Profile[] = [
-	{
-		name: 'Magic Hour',
-		provider: 'magicHour',
-		label: 'Magic Hour',
-		node: new MagicHour(),
-		credential: new MagicHourApi(),
-		apiKey: 'mhk_live_tEsT5ecReT0123456789',
-		secret: 'tEsT5ecReT',
-		jobMs: 600,
-		defaults: { model: 'kling-2.5', prompt: 'a red fox in the snow' },
-		jobId: /^cm[a-z0-9]+$/,
-		cdn: true,
-		invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7 }], message: /duration: 7 s is not available for kling-2.5/ },
-		serverError: /Magic Hour had a server error \(HTTP 503\)/,
-		unauthorized: /rejected the API key \(HTTP 401\)/,
-		echoed: /refused the request \(HTTP 400\): Bad token \*\*\*/,
-		failed: (jobId) => `Magic Hour could not make the video: The render did not finish in time (processing_timeout) (job ${jobId})`,
-		moderated: { message: /^Magic Hour rejected the prompt at content moderation: .*content_policy_violation.*\(job cm/ },
-		failedGet: { error: expect.stringMatching(/processing_timeout/) },
-		submitThenGet: { parameters: { duration: 5 }, submitted: { credits: 5 * 30 * 3 } },
-	},
-	{
-		name: 'A4F',
-		provider: 'a4f',
-		label: 'A4F',
-		node: new A4f(),
-		credential: new A4FApi(),
-		apiKey: 'ddc-a4f-tEsT5ecReT0123456789',
-		secret: 'tEsT5ecReT',
-		jobMs: 400,
-		defaults: { prompt: 'a red fox in the snow' },
-		// A4F's answer has no id: the node makes one.
-		jobId: UUID,
-		synchronous: true,
-		failedItemStatus: false,
-		viaUrl: ' [sandbox:answer=url]',
-		cdn: true,
-		invalidThird: {
-			parameters: { prompt: '={{ $json.text }}', duration: '={{ $json.seconds }}' },
-			items: [
-				{ text: 'a', seconds: 5 },
-				{ text: 'b', seconds: 4 },
-				{ text: 'c', seconds: 7 },
-			],
-			message: /duration: 7 s is not available/,
-		},
-		serverError: /A4F's video provider could not make the video \(HTTP 503\)/,
-		unauthorized: /A4F rejected the API key \(HTTP 401\)/,
-		echoed: /refused the request \(HTTP 400\): Bad token \*\*\*/,
-		// 500 provider_error: the render failed, the one request is not asked again.
-		failed: (jobId) => new RegExp(`^A4F's video provider could not make the video \\(HTTP 500\\): The upstream video generation service failed.* \\(job ${jobId}\\)$`),
-		moderated: { message: /^A4F rejected the prompt at content moderation \(HTTP 400\): Your prompt was flagged/ },
-		downloadOff: () => ({ videoUrl: expect.stringMatching(/\.mp4$/) }),
-	},
-	{
-		name: 'AI/ML API',
-		provider: 'aimlApi',
-		label: 'AI/ML API',
-		node: new AimlApi(),
-		credential: new AimlApiApi(),
-		apiKey: 'aiml_tEsT5ecReT_4f7c0d2e9b8a',
-		secret: 'tEsT5ecReT',
-		jobMs: 500,
-		defaults: { prompt: 'a paper boat on a stormy sea' },
-		jobId: /^[0-9a-f-]{36}:pixverse\/v5\/text-to-video$/,
-		cdn: true,
-		invalidThird: { parameters: { resolution: '={{ $json.r }}', duration: 8 }, items: [{ r: '720p' }, { r: '540p' }, { r: '1080p' }], message: /duration: 8 s is not available at 1080p/ },
-		serverError: /^AI\/ML API had a server error \(HTTP 503\): Service unavailable \(request id [0-9a-f-]{36}\)$/,
-		unauthorized: /^AI\/ML API rejected the API key \(HTTP 401\): This request requires a valid API key/,
-		echoed: /refused the request \(HTTP 400\): Bad token \*\*\*/,
-		failed: (jobId) => `AI/ML API could not make the video: GenerationError: The video generation failed on the provider side (job ${jobId})`,
-		moderated: { message: /^AI\/ML API rejected the prompt at content moderation: ContentModerationError: .*sensitive.* \(job [0-9a-f-]{36}:pixverse/ },
-		failedGet: { error: 'GenerationError: The video generation failed on the provider side' },
-		// The API gives the file's name and size with its URL.
-		downloadOff: (sandbox, job) => ({ fileName: 'output.mp4', fileSize: sandbox.expectedVideo(job).size }),
-		submitThenGet: { submitted: { model: PIXVERSE_V5, credits: 120000 }, done: { credits: 120000 } },
-	},
-	{
-		name: 'Kling (useapi.net)',
-		provider: 'useApiKling',
-		label: 'Kling (useapi.net)',
-		node: new UseApiKling(),
-		credential: new UseApiApi(),
-		// user:<n>-<secret>, as useapi.net's tokens are.
-		apiKey: 'user:4242-kL1nGs3cReTt0k3n',
-		secret: 'kL1nGs3cReTt0k3n',
-		jobMs: 600,
-		defaults: { model: 'kling-v2-5', prompt: 'a red fox in the snow' },
-		jobId: /^\d+$/,
-		cdn: true,
-		// Without Watermark fetches the clean master through /assets/download first.
-		variants: [{ options: { noWatermark: true } }],
-		invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7 }], message: /duration: 7 s is not available for kling-v2-5/ },
-		serverError: /Kling \(useapi\.net\) had a server error \(HTTP 503\)/,
-		unauthorized: /rejected the API token \(HTTP 401\)/,
-		echoed: /refused the request \(HTTP 400\): Bad token \*\*\*/,
-		failed: (jobId) => `Kling (useapi.net) could not make the video: Generation failed: internal error (task 50) — Task failed (job ${jobId})`,
-		// Plain [sandbox:moderation] is Kling's refusal at submit (HTTP 500), in Kling's own file; this is a task failed at moderation.
-		moderated: { prompt: 'forbidden [sandbox:moderation=task]', message: /^Kling \(useapi\.net\) rejected the prompt at content moderation: .*community guidelines/ },
-		failedGet: { taskStatus: 'failed', error: expect.stringMatching(/Generation failed: internal error/) },
-		submitThenGet: { submitted: { model: 'kling-v2-5', taskStatus: 'submitted' } },
-	},
-	videoGeneration('videoGenerations', 'Task API'),
-	videoGeneration('videos', 'Videos API'),
-];
+const PROFILES = conformanceProfiles();
+/** Output fields the public names promise (contract/public-names.v1.json); a provider not yet listed there owes what all listed ones give. */
+const PUBLIC_NAMES = require('../../contract/public-names.v1.json') as { nodes: Record<string, { output: string[] }> };
+const outputOf = (key: string) => PUBLIC_NAMES.nodes[key]?.output ?? [...new Set(Object.values(PUBLIC_NAMES.nodes).flatMap((node) => node.output))];
 
 describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conformance: %s', (_name, profile) => {
 	const { provider, label, synchronous } = profile;
@@ -228,6 +51,7 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 		expect(result.items).toHaveLength(1);
 		const [item] = result.items;
 		expect(item.json).toMatchObject({ status: 'completed', provider, jobId: expect.stringMatching(profile.jobId) });
+		for (const field of outputOf(profile.entry.key)) expect({ field, present: field in item.json }).toEqual({ field, present: true });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/^[\w.-]+\.mp4$/), fileExtension: 'mp4' });
 		await expectVideo(item);
 		expect(item.pairedItem).toEqual({ item: 0 });
@@ -341,6 +165,7 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 		const jobId = String(synchronous ? result.error?.context?.jobId : jobs()[0].id);
 		expect(jobId).toMatch(profile.jobId);
 		expect(result.error?.message).toMatch(failedMessage(jobId));
+		expect(result.error?.message).toContain(profile.failureReason);
 		expect(result.error?.context?.jobId).toBe(jobId);
 		if (!synchronous) expect(result.error?.description).toContain('Get operation and this Job ID');
 		expect(submits()).toHaveLength(1);
@@ -433,12 +258,4 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 			for (const request of apiRequests) expect(request.authorization).toBe(`Bearer ${profile.apiKey}`);
 		});
 	}
-});
-
-test('every provider of the registry (scripts/providers.js) runs this suite: a new provider adds its profile here', () => {
-	// The registry is plain CommonJS, shared with the scripts.
-	const registry = require('../../scripts/providers.js') as { PROVIDERS: Array<{ key: string; sandbox: string }> };
-	const missing = registry.PROVIDERS.filter((entry) => !PROFILES.some((profile) => profile.provider === entry.sandbox)).map((entry) => entry.key);
-	expect(missing).toEqual([]);
-	expect(registry.PROVIDERS.length).toBeGreaterThanOrEqual(5);
 });

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { provider } from '../../scripts/providers';
 import { startSandbox, SANDBOX_API_KEY, type Sandbox, type SandboxJob } from '../helpers/sandbox';
 import { credentialsFor, describeEachN8n, n8nV2Version, sha256File, withCredentials, writeFileNode, type StoredExecution, type WorkflowSpec } from '../e2e/harness';
 import { executionsByWorker, executionsOf, startQueueStack, storedExecution, webhookWorkflow, type QueueStack } from './stack';
@@ -36,39 +37,27 @@ interface Subject {
 	node: Record<string, any>;
 }
 
+/** One of our nodes in a queue workflow, its type, credential and sandbox provider from the registry (providers.json). */
+function queueSubject(key: string, workflowId: string, webhookPath: string, parameters: Record<string, unknown>): Subject {
+	const entry = provider(key);
+	return {
+		workflowId,
+		webhookPath,
+		provider: entry.sandbox,
+		node: {
+			id: `${webhookPath}-node`,
+			name: entry.label,
+			type: `n8n-nodes-text-to-video.${entry.key}`,
+			typeVersion: 1,
+			parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', ...parameters, options: { pollInterval: 0.5 } },
+			credentials: { [entry.credential.type]: { id: entry.credential.id, name: `${entry.credential.label} (sandbox)` } },
+		},
+	};
+}
+
 const SUBJECTS: Subject[] = [
-	{
-		workflowId: 'queueMagicHour',
-		webhookPath: 'queue-magic-hour',
-		provider: 'magicHour',
-		node: {
-			id: 'queue-magic-hour-node',
-			name: 'Magic Hour',
-			type: 'n8n-nodes-text-to-video.magicHour',
-			typeVersion: 1,
-			parameters: { operation: 'generate', model: 'kling-2.5', prompt: '={{ $json.prompt }}', duration: 5, aspectRatio: '16:9', options: { pollInterval: 0.5 } },
-			credentials: { magicHourApi: { id: 'magicHourSandbox', name: 'Magic Hour (sandbox)' } },
-		},
-	},
-	{
-		workflowId: 'queueVideoGeneration',
-		webhookPath: 'queue-video-generation',
-		provider: 'videoGeneration',
-		node: {
-			id: 'queue-video-generation-node',
-			name: 'Video Generation API',
-			type: 'n8n-nodes-text-to-video.videoGeneration',
-			typeVersion: 1,
-			parameters: {
-				operation: 'generate',
-				apiStyle: 'videos',
-				model: { __rl: true, mode: 'id', value: 'kling-v2-5-turbo' },
-				prompt: '={{ $json.prompt }}',
-				options: { pollInterval: 0.5 },
-			},
-			credentials: { videoGenerationApi: { id: 'videoGenerationSandbox', name: 'Video Generation API (sandbox)' } },
-		},
-	},
+	queueSubject('magicHour', 'queueMagicHour', 'queue-magic-hour', { model: 'kling-2.5', duration: 5, aspectRatio: '16:9' }),
+	queueSubject('videoGeneration', 'queueVideoGeneration', 'queue-video-generation', { apiStyle: 'videos', model: { __rl: true, mode: 'id', value: 'kling-v2-5-turbo' } }),
 ];
 
 /** The node after ours: writes each video as .n8n-files/<execution id>-<file name> in the worker's folder. */

@@ -148,7 +148,7 @@ describe('errors, credential, node', () => {
 		expect(aimlApiBaseUrl('http://127.0.0.1:5680/aimlapi')).toBe('http://127.0.0.1:5680/aimlapi');
 	});
 
-	test('the names node-contract.md fixes', () => {
+	test('the public names contract/public-names.v1.json fixes', () => {
 		const credential = new AimlApiApi();
 		expect(credential.name).toBe('aimlApiApi');
 		expect(credential.properties.map((p) => [p.name, p.default, p.typeOptions?.password ?? false])).toEqual([

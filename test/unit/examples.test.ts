@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PROVIDERS } from '../../scripts/providers';
 
 const DIR = path.join(__dirname, '..', '..', 'examples');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
@@ -35,8 +36,9 @@ function load(file: string): { nodes: Node[]; connections: Record<string, { main
 	return JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
 }
 
-test('examples/ holds the 15 shipped workflows', () => {
-	expect(files.length).toBe(15);
+test.each(PROVIDERS.map((provider) => [provider.key, provider] as const))('%s (providers.json) has an example that uses its node', (_key, provider) => {
+	const own = files.filter((file) => load(file).nodes.some((node) => node.type === `n8n-nodes-text-to-video.${provider.key}`));
+	expect({ provider: provider.key, examples: own.length > 0 }).toEqual({ provider: provider.key, examples: true });
 });
 
 describe.each(files)('examples/%s', (file) => {

@@ -5,8 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PROVIDERS } = require('../../scripts/providers.js') as { PROVIDERS: Array<{ key: string; label: string }> };
+import { PROVIDERS, screenshotPath } from '../../scripts/providers';
+
+/** What takes the README's screenshots: the editor suite, in real n8n 2.x (README, What `npm test` runs). */
+const SCREENSHOT_COMMAND = 'npm run build && N8N_E2E_VERSIONS=2.41.1 npx jest --runInBand --selectProjects editor';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -41,7 +43,14 @@ describe('README images', () => {
 		const section = README.split(/^### The nodes in the editor$/m)[1]?.split(/^#{1,3} /m)[0];
 		expect(section).toBeDefined();
 		const screenshots = new Set(localImages(section!).filter((image) => image.startsWith('docs/images/')));
+		for (const provider of PROVIDERS) {
+			const image = screenshotPath(provider);
+			const state = { node: provider.label, named: section!.includes(`**${provider.label}**`), shown: screenshots.has(image) };
+			expect(state).toEqual({ node: provider.label, named: true, shown: true });
+			// The file itself: made by the editor suite, not by hand.
+			const taken = fs.existsSync(path.join(ROOT, image));
+			expect({ image, taken, make: SCREENSHOT_COMMAND }).toEqual({ image, taken: true, make: SCREENSHOT_COMMAND });
+		}
 		expect(screenshots.size).toBe(PROVIDERS.length);
-		for (const provider of PROVIDERS) expect({ node: provider.label, shown: section!.includes(`**${provider.label}**`) }).toEqual({ node: provider.label, shown: true });
 	});
 });

@@ -1,29 +1,18 @@
 /**
- * The provider registry (scripts/providers.js) is the one list of providers: package.json's `n8n`
- * lists, the source files, the sandbox modules and each node's and credential's `name` must agree with it.
+ * The provider registry (providers.json, one line per provider) is the one list of providers:
+ * package.json's `n8n` lists, the source files, the sandbox modules, the docs and each node's and
+ * credential's `name` must agree with it. Each failure names what is missing and how to make it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { INode } from 'n8n-workflow';
+import * as registry from '../../scripts/providers';
 
-interface RegistryProvider {
-	key: string;
-	label: string;
-	folder: string;
-	file: string;
-	sandbox: string;
-	credential: { type: string; file: string; id: string; label: string; keyEnv: string; realBaseUrl?: string; realBaseUrlEnv?: string };
-}
-
-const registry = require('../../scripts/providers.js') as {
-	PROVIDERS: RegistryProvider[];
-	packageLists(): { nodes: string[]; credentials: string[] };
-	nodeSourcePath(p: RegistryProvider): string;
-	credentialSourcePath(p: RegistryProvider): string;
-};
 const ROOT = path.resolve(__dirname, '../..');
 const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
 const byKey = registry.PROVIDERS.map((p) => [p.key, p] as const);
+/** A path that must exist, named in the failure. */
+const exists = (file: string) => ({ file, exists: fs.existsSync(path.join(ROOT, file)) });
 
 /** The one exported class of a module, instantiated. */
 function instanceOf<T>(modulePath: string): T {
@@ -55,15 +44,14 @@ function providersOf(modulePath: string, credentialType: string): ProviderLike[]
 	return found.filter((p) => p.credentialType === credentialType);
 }
 
-describe('provider registry (scripts/providers.js)', () => {
-	test('package.json n8n.nodes lists exactly the registry nodes', () => {
-		expect([...packageJson.n8n.nodes].sort()).toEqual([...registry.packageLists().nodes].sort());
-		expect(new Set(packageJson.n8n.nodes).size).toBe(packageJson.n8n.nodes.length);
-	});
-
-	test('package.json n8n.credentials lists exactly the registry credentials', () => {
-		expect([...packageJson.n8n.credentials].sort()).toEqual([...registry.packageLists().credentials].sort());
-		expect(new Set(packageJson.n8n.credentials).size).toBe(packageJson.n8n.credentials.length);
+describe('provider registry (providers.json)', () => {
+	test.each(['nodes', 'credentials'] as const)('package.json n8n.%s lists exactly the registry (fix: node scripts/providers.js --sync)', (list) => {
+		const wanted = registry.packageLists()[list];
+		const listed = packageJson.n8n[list];
+		const fix = 'node scripts/providers.js --sync';
+		expect({ missing: wanted.filter((file) => !listed.includes(file)), fix }).toEqual({ missing: [], fix });
+		expect({ notInRegistry: listed.filter((file) => !wanted.includes(file)), fix }).toEqual({ notInRegistry: [], fix });
+		expect(new Set(listed).size).toBe(listed.length);
 	});
 
 	test('node keys, credential ids and labels are unique', () => {
@@ -78,15 +66,40 @@ describe('provider registry (scripts/providers.js)', () => {
 	});
 
 	describe.each(byKey)('%s', (_key, provider) => {
-		test('its node and credential sources exist', () => {
-			expect(fs.existsSync(path.join(ROOT, registry.nodeSourcePath(provider)))).toBe(true);
-			expect(fs.existsSync(path.join(ROOT, registry.credentialSourcePath(provider)))).toBe(true);
+		test('its files exist: node, Base URL rule, conformance profile, credential, icons, sandbox module, docs page', () => {
+			const files = [
+				registry.nodeSourcePath(provider),
+				`nodes/${provider.folder}/baseUrl.ts`,
+				registry.conformancePath(provider),
+				registry.credentialSourcePath(provider),
+				registry.sandboxPath(provider),
+				registry.docsPath(provider),
+			];
+			for (const file of files) expect(exists(file)).toEqual({ file, exists: true });
 		});
 
-		test('its sandbox module exists and carries the same name', () => {
-			const file = path.join(ROOT, 'sandbox', 'providers', `${provider.sandbox}.js`);
-			expect(fs.existsSync(file)).toBe(true);
-			expect((require(file) as { name: string }).name).toBe(provider.sandbox);
+		test("its node's icons and its credential's icons exist", () => {
+			const node = instanceOf<{ description: { icon: { light: string; dark: string } } }>(path.join(ROOT, registry.nodeSourcePath(provider)));
+			const credential = instanceOf<{ icon: { light: string; dark: string } }>(path.join(ROOT, registry.credentialSourcePath(provider)));
+			const icons = [
+				...Object.values(node.description.icon).map((icon) => path.join('nodes', provider.folder, icon.replace(/^file:/, ''))),
+				...Object.values(credential.icon).map((icon) => path.join('credentials', icon.replace(/^file:/, ''))),
+			].map((file) => path.normalize(file));
+			for (const file of icons) expect(exists(file)).toEqual({ file, exists: true });
+		});
+
+		test('its sandbox module carries the same name', () => {
+			expect((require(path.join(ROOT, registry.sandboxPath(provider))) as { name: string }).name).toBe(provider.sandbox);
+		});
+
+		test("the node's display name and defaults name are the registry label", () => {
+			const node = instanceOf<{ description: { displayName: string; defaults: { name: string } } }>(path.join(ROOT, registry.nodeSourcePath(provider)));
+			expect({ displayName: node.description.displayName, defaults: node.description.defaults.name }).toEqual({ displayName: provider.label, defaults: provider.label });
+		});
+
+		test("the credential form's default Base URL is the registry's", () => {
+			const credential = instanceOf<{ properties: Array<{ name: string; default: unknown }> }>(path.join(ROOT, registry.credentialSourcePath(provider)));
+			expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe(provider.credential.baseUrl);
 		});
 
 		test("the node's description name is the registry key and it uses the registry credential", () => {
@@ -114,8 +127,18 @@ describe('provider registry (scripts/providers.js)', () => {
 			}
 		});
 
-		test('a real API root or the variable naming it, and a key variable', () => {
-			expect(Boolean(provider.credential.realBaseUrl) !== Boolean(provider.credential.realBaseUrlEnv)).toBe(true);
+		test("the README's Operations and Credentials tables have its rows", () => {
+			const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+			const rowsOf = (heading: string) => (readme.split(new RegExp(`^## ${heading}$`, 'm'))[1]?.split(/^## /m)[0] ?? '').split('\n').filter((line) => line.startsWith('|'));
+			const credential = instanceOf<{ displayName: string }>(path.join(ROOT, registry.credentialSourcePath(provider)));
+			const operationsRow = rowsOf('Operations').some((row) => row.startsWith(`| **${provider.label}** | \`${provider.key}\` |`));
+			const baseUrl = provider.credential.baseUrl ? `\`${provider.credential.baseUrl}\`` : 'no default';
+			const credentialsRow = rowsOf('Credentials').some((row) => row.startsWith(`| **${credential.displayName}** | ${provider.label} |`) && row.includes(baseUrl));
+			expect({ operationsRow, credentialsRow }).toEqual({ operationsRow: true, credentialsRow: true });
+		});
+
+		test('a default Base URL or the variable naming the real one, and a key variable', () => {
+			expect(Boolean(provider.credential.baseUrl) !== Boolean(provider.credential.baseUrlEnv)).toBe(true);
 			expect(provider.credential.keyEnv).toMatch(/^[A-Z][A-Z0-9_]*$/);
 		});
 	});

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import type { CostSupport } from '../cost/cost';
 import type { Transport } from '../transport/transport';
 
@@ -61,8 +61,8 @@ interface ProviderBase<Input extends JobInput, Context> {
 	credentialType: string;
 	/**
 	 * The API root from the credential's Base URL (trimmed, trailing slashes and version suffixes the API
-	 * root does not include dropped). Its credential's test request uses the same rule (credentials/common.ts
-	 * BASE_URL_RULES). `node` is for errors naming the node. None: trailing slashes dropped.
+	 * root does not include dropped). Its credential's test request uses the same rule
+	 * (nodes/<Provider>/baseUrl.ts). `node` is for errors naming the node. None: trailing slashes dropped.
 	 */
 	baseUrl?(credentialBaseUrl: string, node: INode): string;
 	/** Reads and validates one item's parameters; throws InputError before any request is made. */
@@ -150,4 +150,3 @@ export interface ExplainedError {
  */
 export type RequestPhase = 'submit' | 'poll' | 'download' | 'once';
 
-export type PropertyList = INodeProperties[];

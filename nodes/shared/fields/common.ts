@@ -4,7 +4,7 @@ import { OTHER_MODEL } from './customModel';
 import type { Operation } from '../engine/engine';
 import { isSynchronous, type JobInput, type VideoProvider } from '../engine/providerContract';
 
-/** Parameters every video node shares (node-contract.md); providers add their own between them. */
+/** Parameters every video node shares (their names: contract/public-names.v1.json); providers add their own between them. */
 
 /** Operations that read a job's input; Estimate reads and checks it as Generate does, and pays nothing. */
 export const JOB_OPERATIONS: Operation[] = ['generate', 'submit', 'estimate'];

@@ -5,7 +5,7 @@ import { parseOrThrow } from '../validation/input';
 import { DEFAULT_DOWNLOAD_TIMEOUT_SECONDS, DEFAULT_MAX_DOWNLOAD_MB, DEFAULT_STALL_TIMEOUT_SECONDS } from '../transport/download';
 import { isSynchronous, type JobInput, type VideoProvider } from '../engine/providerContract';
 
-/** The `options` collection every node shares (node-contract.md), read and checked in one place. */
+/** The `options` collection every node shares (its option names: contract/public-names.v1.json), read and checked in one place. */
 
 export interface EngineOptions {
 	pollInterval: number;
