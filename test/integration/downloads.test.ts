@@ -19,6 +19,7 @@ import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.nod
 import { binaryBytes } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';
 import { sha256, type SandboxJob } from '../helpers/sandbox';
+import { withShortDownloadPauses } from '../helpers/timing';
 
 interface Profile {
 	name: string;
@@ -90,23 +91,23 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('down
 		expect(submits()).toHaveLength(1);
 	});
 
-	test('a body shorter than its Content-Length is not stored: fetched again', async () => {
+	test('a body shorter than its Content-Length is not stored: fetched again', withShortDownloadPauses(async () => {
 		const result = await run({ prompt: prompt('[sandbox:cdn=short*1]') });
 		expectNoError(result);
 		await expectServedVideo(result.items[0]);
 		expect(downloads()).toHaveLength(2);
 		expect(submits()).toHaveLength(1);
-	});
+	}));
 
-	test('an HTML page with 200 once: not stored, fetched again, the exact video', async () => {
+	test('an HTML page with 200 once: not stored, fetched again, the exact video', withShortDownloadPauses(async () => {
 		const result = await run({ prompt: prompt('[sandbox:cdn=html*1]') });
 		expectNoError(result);
 		await expectServedVideo(result.items[0]);
 		expect(downloads()).toHaveLength(2);
 		expect(submits()).toHaveLength(1);
-	});
+	}));
 
-	test('an HTML page every time: the item fails with the job id and what came back; Continue On Fail says status failed', async () => {
+	test('an HTML page every time: the item fails with the job id and what came back; Continue On Fail says status failed', withShortDownloadPauses(async () => {
 		const result = await run({ prompt: prompt('[sandbox:cdn=html]') }, { continueOnFail: true });
 		expectNoError(result);
 		const [item] = result.items;
@@ -119,15 +120,15 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('down
 		if (!synchronous) expect(item.json.error).toContain(`run Get with job ID ${jobId}`);
 		expect(downloads()).toHaveLength(4);
 		expect(submits()).toHaveLength(1);
-	});
+	}));
 
-	test('an error page labelled video/mp4 is caught by its first bytes', async () => {
+	test('an error page labelled video/mp4 is caught by its first bytes', withShortDownloadPauses(async () => {
 		const result = await run({ prompt: prompt('[sandbox:cdn=fakemp4]') });
 		expect(result.error?.message).toMatch(/not a video \(type video\/mp4, \d+ bytes, starting "<!DOCTYPE html>/);
 		expect(result.error?.context?.jobId).toBe(jobIdOf(result.error));
 		expect(downloads()).toHaveLength(4);
 		expect(submits()).toHaveLength(1);
-	});
+	}));
 
 	if (!synchronous && !profile.apiOrigin) {
 		test('403 on an expired link: the status is asked again (free) and the fresh link gives the exact video', async () => {
