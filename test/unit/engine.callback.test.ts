@@ -47,17 +47,18 @@ describe('Wait for Callback with the in-memory job API', () => {
 
 	test('a call while a job runs reads it and keeps waiting; a call once every job is over resumes with the videos, in item order', async () => {
 		const provider = new MemoryProvider();
-		const run = execution(provider, ['first [ms=400]', 'second [ms=0]']);
+		const run = execution(provider, ['first [ms=800]', 'second [ms=0]']);
 		expect((await run.run()).error).toBeUndefined();
 		const early = await run.call({ jobId: 'job-2' });
 		expect(early.response).toEqual({ status: 200, body: { received: true } });
 		expect(early.result.workflowData).toBeUndefined();
 		expect(provider.statusChecks().length).toBeGreaterThanOrEqual(1);
-		await sleep(500);
+		// Checks of one execution are at least 1 s apart anyway.
+		await sleep(850);
 		const last = await run.call({ jobId: 'job-1' });
 		const output = last.result.workflowData![0];
 		expect(output).toHaveLength(2);
-		for (const [index, prompt] of ['first [ms=400]', 'second [ms=0]'].entries()) {
+		for (const [index, prompt] of ['first [ms=800]', 'second [ms=0]'].entries()) {
 			expect(output[index].pairedItem).toEqual({ item: index });
 			expect(output[index].json).toMatchObject({ jobId: `job-${index + 1}`, status: 'completed', provider: 'memory', model: 'memory-1', fileName: `job-${index + 1}.mp4` });
 			expect(await binaryBytes(output[index])).toEqual(fakeVideo(prompt));
