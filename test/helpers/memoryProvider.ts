@@ -230,7 +230,7 @@ export function memoryNode(provider: VideoProvider<MemoryInput>): INodeType {
 
 export interface MemoryRun {
 	operation?: 'generate' | 'submit' | 'get' | 'estimate';
-	/** Options of the node (pollInterval, maxWait, concurrency, ...); polls every 0.05 s unless told. */
+	/** Options of the node (pollInterval, maxWait, concurrency, ...); polls every 0.1 s (the least it takes) unless told. */
 	options?: Record<string, unknown>;
 	jobId?: string;
 	executionId?: string;
