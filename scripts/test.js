@@ -8,7 +8,7 @@
  *      run fails here, within its first minute, naming the one command to run
  *   1. build (`npm run build`)
  *   2. n8n's verification scanner on the source and on the packed tarball (scripts/scanner.js)
- *   3. jest: unit and integration tests (the sandbox over real HTTP)
+ *   3. jest: unit and integration tests (the sandbox over real HTTP), 4 workers (`npm run test:fast`)
  *   4. Node 24 and every n8n version of the real-n8n suite, installed or found in the cache
  *      (scripts/n8n.js; a cold install takes minutes and prints progress). A version that cannot be
  *      installed fails the run here, naming the reason: the real-n8n suite never skips by itself.
@@ -95,10 +95,17 @@ function npmRun(script) {
 /** Tests counted over every jest run, for the closing line. */
 const counts = { passed: 0, failed: 0, skipped: 0 };
 
-function jest(args) {
+/**
+ * Jest workers for the sandbox projects: their files are independent (each starts its own sandbox on
+ * free ports) and mostly wait on timers, so 4 share even 2 cores well (`npm run test:fast`). The
+ * real-n8n projects run in band: each n8n they start takes a core and ports of its own.
+ */
+const SANDBOX_WORKERS = '--maxWorkers=4';
+
+function jest(args, workers = '--runInBand') {
 	const bin = require.resolve('jest/bin/jest');
 	const report = path.join(os.tmpdir(), `ttv-jest-${process.pid}-${Date.now()}.json`);
-	const ok = spawnSync(process.execPath, [bin, '--runInBand', '--json', `--outputFile=${report}`, ...args, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' }).status === 0;
+	const ok = spawnSync(process.execPath, [bin, workers, '--json', `--outputFile=${report}`, ...args, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' }).status === 0;
 	try {
 		const result = JSON.parse(fs.readFileSync(report, 'utf8'));
 		counts.passed += result.numPassedTests;
@@ -115,7 +122,7 @@ function jest(args) {
 step('preflight: programs the real-n8n suites need', () => (preflight.run(process.env), true));
 step('build', () => npmRun('build'));
 step('n8n verification scanner (source and tarball)', () => scan());
-step('jest: unit and integration (sandbox over HTTP)', () => jest(['--selectProjects', 'unit', 'integration']));
+step('jest: unit and integration (sandbox over HTTP)', () => jest(['--selectProjects', 'unit', 'integration'], SANDBOX_WORKERS));
 if (!e2eSkipped()) {
 	for (const version of versions()) {
 		step(`n8n ${version} on Node 24 (cache: ${cacheRoot()})`, () => {

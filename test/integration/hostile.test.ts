@@ -31,6 +31,7 @@ import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { inlineBinary, pngImage } from '../helpers/image';
 import { cleanupBinaryData, initBinaryData, runNode, type RunNodeResult } from '../helpers/n8n';
 import { visibleText } from '../helpers/provider';
+import { withShortDownloadPauses } from '../helpers/timing';
 
 const API_KEY = 'sk-h0stile/Key+With=Chars 42';
 const node = new VideoGeneration();
@@ -245,7 +246,7 @@ describe("n8n's own egress filter (N8N_SSRF_PROTECTION_ENABLED=true) applies to 
 		expect(cdnHits()).toBe(1);
 	});
 
-	test('with the filter on, n8n refuses that name at connect time: 0 requests reach it, the item fails with the job id', async () => {
+	test('with the filter on, n8n refuses that name at connect time: 0 requests reach it, the item fails with the job id', withShortDownloadPauses(async () => {
 		Container.get(SsrfProtectionConfig).enabled = true;
 		gateway.answer = completedWith(`https://cdn-internal.example:${gateway.tlsPort}${cdnPath}`);
 		const result = await run(publicBase());
@@ -254,16 +255,16 @@ describe("n8n's own egress filter (N8N_SSRF_PROTECTION_ENABLED=true) applies to 
 		expect(cdnHits()).toBe(0);
 		// The gateway itself (allowed by name) was asked as usual: the filter sits under the node's own requests.
 		expect(gets().length).toBeGreaterThanOrEqual(1);
-	});
+	}));
 
-	test('with the filter on, the user opt-in cannot reach an internal address either', async () => {
+	test('with the filter on, the user opt-in cannot reach an internal address either', withShortDownloadPauses(async () => {
 		Container.get(SsrfProtectionConfig).enabled = true;
 		gateway.answer = completedWith(`http://127.0.0.1:${internal.port}/latest/meta-data/`);
 		const result = await run(publicBase(), {}, { allowPrivateUrls: true });
 		expect(result.error?.message).toContain('job task_1');
 		expect(result.error?.message).toContain('restricted IP address');
 		expect(internal.hits).toBe(0);
-	});
+	}));
 });
 
 describe('caps and checks', () => {

@@ -12,7 +12,8 @@ const API_KEY = 'sk-sandbox-openai-compat';
 let sandbox: Sandbox;
 let v1: string;
 beforeAll(async () => {
-	sandbox = await startSandbox({ apiKey: API_KEY, jobDurationMs: 300 });
+	// A job stays queued for its first fifth: 200 ms, room for the multipart submit's answer on a busy machine.
+	sandbox = await startSandbox({ apiKey: API_KEY, jobDurationMs: 1000 });
 	v1 = `${sandbox.urls.videoGeneration}/v1`;
 });
 afterAll(async () => await sandbox.close());

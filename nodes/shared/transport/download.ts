@@ -19,8 +19,8 @@ const EXTENSIONS: Record<string, string> = {
 	'video/x-matroska': 'mkv',
 	'image/gif': 'gif',
 };
-/** Whole-download attempts, with these pauses before the 2nd, 3rd and 4th. */
-const PAUSES_MS = [1000, 2000, 4000];
+/** Whole-download attempts, with these pauses before the 2nd, 3rd and 4th (exported: tests that count attempts shorten them). */
+export const PAUSES_MS = [1000, 2000, 4000];
 const DOWNLOAD_ATTEMPTS = PAUSES_MS.length + 1;
 /** Enough of the start to know a video (an MP4 box header, an EBML or GIF signature). */
 const SIGNATURE_BYTES = 12;
