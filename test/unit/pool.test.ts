@@ -1,4 +1,4 @@
-import { AUTO_LIMIT, SlotPool } from '../../nodes/shared/engine/pool';
+import { AUTO_LIMIT, ItemSlot, SlotPool } from '../../nodes/shared/engine/pool';
 
 const never = Number.POSITIVE_INFINITY;
 const signal = () => new AbortController().signal;
@@ -80,4 +80,22 @@ describe('slot pool (Concurrency)', () => {
 		pool.release(true);
 		expect(pool.running).toBe(0);
 	});
+
+	test('a slot handed over after the batch stopped makes no paid request, even from a provider that never looks at the signal', async () => {
+		const pool = new SlotPool(1, 2);
+		const batch = new AbortController();
+		const first = new ItemSlot(pool, batch.signal);
+		const second = new ItemSlot(pool, batch.signal);
+		await first.take();
+		const waiting = second.take();
+		// The failing item stops the batch and frees its slot in the same tick.
+		batch.abort();
+		first.give();
+		await waiting.catch(() => undefined);
+		let requests = 0;
+		const refusal = { is: () => false, retryAfterMs: () => undefined };
+		await expect(second.submit(async () => ++requests, never, refusal)).rejects.toBeDefined();
+		expect(requests).toBe(0);
+	});
 });
+

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
 import { costOf, estimateItems, RunSpend } from '../cost/cost';
-import { asNodeError, isCanceled, isCapacityRefusal, isLastingFailure, retryAfterOf, type VideoNodeError } from '../failures/nodeErrors';
+import { asNodeError, canceledError, isCanceled, isCapacityRefusal, isLastingFailure, retryAfterOf, type VideoNodeError } from '../failures/nodeErrors';
 import { optionsSpecOf, readOptions, type EngineOptions } from '../fields/options';
 import { AUTO_LIMIT, ItemSlot, SlotPool } from './pool';
 import { ResumeMemory, resumeMemory, type RunKey } from './resume';
@@ -316,6 +316,8 @@ class ItemRun<Input extends JobInput> {
 		const { node, itemIndex } = this;
 		try {
 			await this.slot.take();
+			// The batch may have stopped while this item waited for its slot: it starts nothing then.
+			if (node.batch.signal.aborted) throw canceledError(this.ctx.getNode());
 			node.results[itemIndex] = await this.operate();
 		} catch (error) {
 			if (node.firstError && isCanceled(error)) return; // stopped because another item failed

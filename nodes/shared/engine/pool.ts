@@ -190,6 +190,8 @@ export class ItemSlot {
 		refusal: { is: (error: unknown) => boolean; retryAfterMs: (error: unknown) => number | undefined },
 	): Promise<{ ok: true; value: T } | { ok: false; error: unknown; attempts: number }> {
 		for (let attempt = 1; ; attempt++) {
+			// A slot can be handed over in the same tick the batch stops: no paid request after that.
+			if (this.signal.aborted) throw this.signal.reason ?? new Error('canceled');
 			const outcome = await request().then(
 				(value) => ({ ok: true as const, value }),
 				(error: unknown) => ({ ok: false as const, error, attempts: attempt }),
