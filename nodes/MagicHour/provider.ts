@@ -1,9 +1,9 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities/table';
 import { modelIdSchema, readModelId } from '../shared/fields/customModel';
 import { failureKind } from '../shared/failures/classify';
-import { paramReader, parseOrThrow } from '../shared/validation/input';
+import { invalidInput, paramReader, parseOrThrow } from '../shared/validation/input';
 import type { Transport } from '../shared/transport/transport';
 import type { JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/engine/providerContract';
 import { readImages, type ImageInputs } from '../shared/image/imageInput';
@@ -107,11 +107,9 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 		const images = readImages(ctx, itemIndex, spec, imageRules(input.resolution));
 		const longestWithEnd = spec?.traits?.endFrameMaxSeconds;
 		if (images.endImage && longestWithEnd !== undefined && input.duration > longestWithEnd)
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Invalid parameter duration: ${model} takes an end frame only for videos of ${longestWithEnd} s or less, not ${input.duration} s: choose a shorter duration, or no end frame`,
-				{ itemIndex, description: 'Nothing was sent to the provider, so no credits were used.' },
-			);
+			throw invalidInput(ctx.getNode(), itemIndex, [
+				{ field: 'duration', problem: `${spec?.name ?? model} takes an end frame only for videos of ${longestWithEnd} s or less, not ${input.duration} s. Choose a shorter duration, or no end frame` },
+			]);
 		return { ...input, ...images };
 	},
 

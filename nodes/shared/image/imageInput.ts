@@ -1,8 +1,8 @@
-import { BINARY_ENCODING, NodeOperationError, type IBinaryData, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { BINARY_ENCODING, type IBinaryData, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { createHash } from 'crypto';
 import { modelsTakingImage, modelsWhere, type CapabilityTable, type ImageSupport, type ModelSpec } from '../capabilities/table';
 import { JOB_OPERATIONS } from '../fields/common';
-import { paramReader } from '../validation/input';
+import { invalidInput, paramReader } from '../validation/input';
 import type { UploadBody } from '../transport/transport';
 
 /**
@@ -192,10 +192,7 @@ const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
 export function readImages(ctx: IExecuteFunctions, itemIndex: number, model: ModelSpec | undefined, rules: ImageRules): ImageInputs {
 	const param = paramReader(ctx, itemIndex);
 	const fail = (field: string, message: string): never => {
-		throw new NodeOperationError(ctx.getNode(), `Invalid parameter ${field}: ${message}`, {
-			itemIndex,
-			description: 'Nothing was sent to the provider, so no credits were used.',
-		});
+		throw invalidInput(ctx.getNode(), itemIndex, [{ field, problem: message }]);
 	};
 	const sourceOf = (field: string, value: unknown): ImageSource => {
 		const source = String(value ?? 'none') as ImageSource;
