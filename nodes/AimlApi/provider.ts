@@ -191,13 +191,13 @@ export const aimlApiProvider: AsyncVideoProvider<AimlApiInput> = {
 	},
 
 	explainError(error) {
-		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
 		const code = error.statusCode;
 		if (code === 403)
-			return { kind: 'credits', message: `Your AI/ML API account is out of credits (HTTP 403)${said}. Top up at https://aimlapi.com/app/billing/, then run again.` };
-		if (code === 404 && error.phase === 'poll') return { message: `AI/ML API has no video generation with this ID (HTTP 404)${said}` };
+			return { kind: 'credits', message: 'Your AI/ML API account is out of credits (HTTP 403)', hint: 'Top up at https://aimlapi.com/app/billing/, then run again.' };
+		if (code === 404 && error.phase === 'poll')
+			return { message: 'AI/ML API has no video generation with this ID (HTTP 404)', hint: 'Check the Job ID: it is the ID that the Submit operation returned.' };
 		if ((code === 400 || code === 404 || code === 422) && error.phase === 'submit')
-			return { message: `AI/ML API refused the request (HTTP ${code})${said}. Check the model ID and its fields on the model's page in the AI/ML API docs.` };
+			return { message: `AI/ML API refused the request (HTTP ${code})`, hint: "Check the model ID and its fields on the model's page in the AI/ML API docs." };
 		return undefined;
 	},
 };

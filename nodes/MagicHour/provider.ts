@@ -160,14 +160,16 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 	},
 
 	explainError(error) {
-		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
 		if (error.statusCode === 402)
-			return { kind: 'credits', message: `Your Magic Hour account is out of credits (HTTP 402)${said}. Top up at magichour.ai, then run again.` };
+			return { kind: 'credits', message: 'Your Magic Hour account is out of credits (HTTP 402)', hint: 'Top up at magichour.ai, then run again.' };
 		if (error.statusCode === 403)
-			return { message: `Your Magic Hour plan does not include this model, resolution or feature (HTTP 403)${said}` };
+			return {
+				message: 'Your Magic Hour plan does not include this model, resolution or feature (HTTP 403)',
+				hint: 'Choose another model or resolution, or upgrade the plan at magichour.ai.',
+			};
 		if (error.statusCode === 404 && error.phase === 'poll' && !error.upload)
-			return { message: `Magic Hour has no video project with this ID (HTTP 404)${said}` };
-		if (error.statusCode === 422) return { message: `Magic Hour could not create the video (HTTP 422)${said}` };
+			return { message: 'Magic Hour has no video project with this ID (HTTP 404)', hint: 'Check the Job ID: it is the ID that the Submit operation returned.' };
+		if (error.statusCode === 422) return { message: 'Magic Hour could not create the video (HTTP 422)', hint: 'Change the input Magic Hour names below.' };
 		return undefined;
 	},
 };

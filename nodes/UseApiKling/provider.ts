@@ -142,7 +142,6 @@ function readContext(ctx: IExecuteFunctions, itemIndex: number): UseApiKlingCont
 }
 
 export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError> | undefined {
-	const said = error.providerMessage ? `: ${error.providerMessage}` : '';
 	const body = error.body as { error?: unknown } | undefined;
 	const errorText = typeof body?.error === 'string' ? body.error : typeof error.body === 'string' ? error.body : '';
 	const status = error.statusCode;
@@ -151,33 +150,38 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 		return {
 			kind: 'moderation',
 			retryable: false,
-			message: `The prompt was rejected by Kling's content moderation (HTTP ${status})${said}. Change the prompt; a retry would be refused again.`,
+			message: `The prompt was rejected by Kling's content moderation (HTTP ${status})`,
+			hint: 'Rephrase the prompt: the same prompt would be refused again.',
 		};
 	if (status === 401)
-		return { message: `useapi.net rejected the API token (HTTP 401)${said}. Check the credential's API Token: the whole user:… string.` };
+		return { message: 'useapi.net rejected the API token (HTTP 401)', hint: "Check the credential's API Token: the whole user:… string." };
 	if (status === 402)
 		return {
 			kind: 'credits',
-			message: `useapi.net asks for payment (HTTP 402)${said}: your useapi.net subscription has expired or has no credits left. Renew it at useapi.net, then run again.`,
+			message: 'useapi.net asks for payment (HTTP 402): your useapi.net subscription has expired or has no credits left',
+			hint: 'Renew it at useapi.net, then run again.',
 		};
-	if (status === 412) return { kind: 'credits', message: `Not enough credits (HTTP 412)${said}` };
+	if (status === 412) return { kind: 'credits', message: 'Not enough Kling credits (HTTP 412)', hint: 'Add credits to the Kling account, then run again.' };
 	if (status === 429)
 		return {
 			// No job was made: wait as useapi.net's own example client does (10 s), then try again.
 			retryDelayMs: 10_000,
-			message: `All Kling accounts linked to your useapi.net token are busy (HTTP 429)${said}. They already run as many jobs as their Max Jobs allows: lower Concurrency in Options, raise Max Jobs, or link another account.`,
+			message: 'All Kling accounts linked to your useapi.net token are busy (HTTP 429)',
+			hint: 'They already run as many jobs as their Max Jobs allows: lower Concurrency in Options, raise Max Jobs, or link another account.',
 		};
 	if (status === 404 && (error.phase === 'submit' || error.upload))
-		return { message: `useapi.net found no linked Kling account for this request (HTTP 404)${said}. Check Kling Account Email, or link the account at useapi.net.` };
+		return { message: 'useapi.net found no linked Kling account for this request (HTTP 404)', hint: 'Check Kling Account Email, or link the account at useapi.net.' };
 	if (status === 404)
 		return {
-			message: `useapi.net has no such Kling task (HTTP 404)${said}: it was deleted, failed at moderation, or the Kling account ran out of credits. Check the Job ID and Kling Account Email.`,
+			message: 'useapi.net has no such Kling task (HTTP 404)',
+			hint: 'It was deleted, failed at moderation, or the Kling account ran out of credits. Check the Job ID and Kling Account Email.',
 		};
 	if (status === 596)
 		return {
 			kind: 'auth',
 			retryable: false,
-			message: `The linked Kling account needs attention (HTTP 596)${said}: its session is broken or in an error state. Sign in to Kling in a browser, then add the account again at useapi.net (POST /v1/kling/accounts).`,
+			message: 'The linked Kling account needs attention (HTTP 596): its session is broken or in an error state',
+			hint: 'Sign in to Kling in a browser, then add the account again at useapi.net (POST /v1/kling/accounts).',
 		};
 	return undefined;
 }

@@ -133,7 +133,10 @@ export interface ApiErrorInfo {
 }
 
 export interface ExplainedError {
+	/** What happened, in plain words: the error's title. Never the provider's own text (added once, to the description). */
 	message: string;
+	/** What helps: the start of the error's description. */
+	hint?: string;
 	kind: 'moderation' | 'credits' | 'auth' | 'rate-limit' | 'not-found' | 'input' | 'server' | 'network' | 'other';
 	/** Overrides the phase's retry policy (e.g. a 500 that is really a moderation verdict). */
 	retryable?: boolean;

@@ -50,7 +50,7 @@ export interface DownloadRules {
 	 * absent where there is no job to ask about (a synchronous API's one request is the job).
 	 */
 	refresh?: () => Promise<string | undefined>;
-	/** How to get the video later, for the error ("run Get with job ID …"); absent without a Get operation. */
+	/** How to get the video later, for the error's description ("Run … the Get operation …"); absent without a Get operation. */
 	later?: string;
 }
 
@@ -144,9 +144,9 @@ function asFault(error: unknown): DownloadFault {
 /** The item's error: what went wrong with the download, the job's id and how to fetch the video later. */
 function failure(ctx: IExecuteFunctions, rules: DownloadRules, fault: DownloadFault, requests: number, refreshed: boolean): NodeOperationError {
 	const tries = requests > 1 ? ` (${requests} requests${refreshed ? ', one after asking for a fresh link' : ''})` : refreshed ? ' (after asking for a fresh link)' : '';
-	const later = rules.later ? `; ${rules.later}` : '';
-	const message = `Downloading the video of job ${rules.jobId} failed: ${fault.message}${tries}${later}`;
-	const error = new NodeOperationError(ctx.getNode(), message);
+	const message = `Downloading the video of job ${rules.jobId} failed: ${fault.message}${tries}`;
+	// What helps goes to the description: the title says what happened.
+	const error = new NodeOperationError(ctx.getNode(), message, rules.later ? { description: rules.later } : {});
 	// n8n swaps a message naming a network code (ECONNRESET) for its generic text; ours says more.
 	error.message = message;
 	error.context.download = { kind: fault.kind, requests };
