@@ -65,7 +65,7 @@ const schema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['enableAudio'],
-			message: `${input.model} makes audio in Pro mode only. Set Mode to Pro, or switch Enable Audio off`,
+			message: `${modelSpec(TABLE, input.model)?.name ?? input.model} makes audio in Pro mode only. Set Mode to Pro, or switch Enable Audio off`,
 		});
 });
 

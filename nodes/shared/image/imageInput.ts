@@ -184,6 +184,13 @@ const FIELDS = {
 
 const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
 
+/** The models for which `predicate` holds, as the Model list names them (errors name models so). */
+const modelNamesWhere = (table: CapabilityTable, predicate: (model: ModelSpec) => boolean) =>
+	table.models
+		.filter(predicate)
+		.map((m) => m.name)
+		.join(', ');
+
 /**
  * Reads and checks one item's images for `model`. Throws before any request: an image for a model
  * that takes none (naming the models that do), a binary image where only URLs go, a missing binary
@@ -203,10 +210,10 @@ export function readImages(ctx: IExecuteFunctions, itemIndex: number, model: Mod
 	if (!model) return {};
 	const support = model.image;
 	if (source === 'none') {
-		if (support?.start === 'required') fail('imageSource', `${model.value} animates an image: set Image to From Binary Field or From URL`);
+		if (support?.start === 'required') fail('imageSource', `${model.name} animates an image: set Image to From Binary Field or From URL`);
 		return {};
 	}
-	if (!support) fail('imageSource', `${model.value} does not take an image. Models that do: ${modelsTakingImage(rules.table).join(', ')}`);
+	if (!support) fail('imageSource', `${model.name} does not take an image. Models that do: ${modelNamesWhere(rules.table, (m) => !!m.image)}`);
 	const image = readImage(ctx, itemIndex, 'image', source, model, support!.binary, rules, fail);
 
 	// An end frame is read only where the model shows its fields; elsewhere it counts only if really given
@@ -214,7 +221,7 @@ export function readImages(ctx: IExecuteFunctions, itemIndex: number, model: Mod
 	const endSource = sourceOf('endImageSource', param('endImageSource', 'none'));
 	const endGiven = endSource === 'binary' || (endSource === 'url' && String(param('endImageUrl', '') ?? '').trim() !== '');
 	if (!support!.end) {
-		if (endGiven) fail('endImageSource', `${model.value} takes no end frame. Models that do: ${modelsTakingImage(rules.table, true).join(', ') || 'none'}`);
+		if (endGiven) fail('endImageSource', `${model.name} takes no end frame. Models that do: ${modelNamesWhere(rules.table, (m) => !!m.image?.end) || 'none'}`);
 		return { image };
 	}
 	if (endSource === 'none') {
@@ -223,7 +230,7 @@ export function readImages(ctx: IExecuteFunctions, itemIndex: number, model: Mod
 	}
 	const resolutions = support!.endResolutions;
 	if (resolutions && rules.resolution !== undefined && !resolutions.includes(rules.resolution))
-		fail('endImageSource', `${model.value} takes an end frame at ${resolutions.join(', ')} only, not at ${rules.resolution}: choose ${resolutions.join(' or ')}, or no end frame`);
+		fail('endImageSource', `${model.name} takes an end frame at ${resolutions.join(', ')} only, not at ${rules.resolution}: choose ${resolutions.join(' or ')}, or no end frame`);
 	return { image, endImage: readImage(ctx, itemIndex, 'endImage', endSource, model, endBinary(support!), rules, fail) };
 }
 
