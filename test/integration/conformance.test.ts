@@ -78,12 +78,12 @@ const videoGeneration = (style: 'videoGenerations' | 'videos', title: string): P
 	jobId: /^task_[A-Za-z0-9]{32}$/,
 	// The Videos API serves the video at /v1/videos/{id}/content on the gateway itself (the key goes along).
 	cdn: style === 'videoGenerations',
-	invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7.5 }], message: /duration: Duration \(Seconds\) must be a whole number/ },
+	invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7.5 }], message: /^Duration \(Seconds\) must be a whole number.* \(item 3\)$/ },
 	serverError: /Video Generation API had a server error \(HTTP 503\)/,
-	unauthorized: /rejected the API key \(HTTP 401\): 无效的令牌/,
+	unauthorized: /rejected the API key \(HTTP 401\) \| .*said: "无效的令牌/,
 	echoed: /\(HTTP 400\).*Bad token \*\*\*/,
-	failed: (jobId) => new RegExp(`^Video Generation API could not make the video: upstream task failed: the render did not finish in time.* \\(job ${jobId}\\)$`),
-	moderated: { message: /^Video Generation API rejected the prompt at content moderation: .*\(job task_/ },
+	failed: (jobId) => new RegExp(`^Video Generation API could not make the video \\| Run the node again.* Video Generation API said: "upstream task failed: the render did not finish in time.*" Job ID: ${jobId}\\.$`),
+	moderated: { message: /^Video Generation API rejected the prompt at content moderation \| Rephrase the prompt.* said: ".*" Job ID: task_/ },
 	failedGet: { error: expect.stringMatching(/upstream task failed/) },
 	submitThenGet: { done: { progress: 100 } },
 });
@@ -101,12 +101,13 @@ const PROFILES: Profile[] = [
 		defaults: { model: 'kling-2.5', prompt: 'a red fox in the snow' },
 		jobId: /^cm[a-z0-9]+$/,
 		cdn: true,
-		invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7 }], message: /duration: 7 s is not available for kling-2.5/ },
+		invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7 }], message: /^Invalid Duration \(Seconds\): 7 s is not available for Kling 2\.5 \(Legacy\) \(item 3\)$/ },
 		serverError: /Magic Hour had a server error \(HTTP 503\)/,
 		unauthorized: /rejected the API key \(HTTP 401\)/,
-		echoed: /refused the request \(HTTP 400\): Bad token \*\*\*/,
-		failed: (jobId) => `Magic Hour could not make the video: The render did not finish in time (processing_timeout) (job ${jobId})`,
-		moderated: { message: /^Magic Hour rejected the prompt at content moderation: .*content_policy_violation.*\(job cm/ },
+		echoed: /refused the request \(HTTP 400\) \| .*said: "Bad token \*\*\*/,
+		failed: (jobId) =>
+			`Magic Hour could not make the video | Run the node again to try once more. If it fails again, change the input: the prompt, the image, or the model and its settings. Magic Hour said: "The render did not finish in time (processing_timeout)" Job ID: ${jobId}.`,
+		moderated: { message: /^Magic Hour rejected the prompt at content moderation \| Rephrase the prompt.* said: ".*content_policy_violation.*" Job ID: cm/ },
 		failedGet: { error: expect.stringMatching(/processing_timeout/) },
 		submitThenGet: { parameters: { duration: 5 }, submitted: { credits: 5 * 30 * 3 } },
 	},
@@ -133,14 +134,14 @@ const PROFILES: Profile[] = [
 				{ text: 'b', seconds: 4 },
 				{ text: 'c', seconds: 7 },
 			],
-			message: /duration: 7 s is not available/,
+			message: /^Invalid Duration \(Seconds\): 7 s is not available for .* \(item 3\)$/,
 		},
 		serverError: /A4F's video provider could not make the video \(HTTP 503\)/,
 		unauthorized: /A4F rejected the API key \(HTTP 401\)/,
-		echoed: /refused the request \(HTTP 400\): Bad token \*\*\*/,
+		echoed: /refused the request \(HTTP 400\) \| .*said: "Bad token \*\*\*/,
 		// 500 provider_error: the render failed, the one request is not asked again.
-		failed: (jobId) => new RegExp(`^A4F's video provider could not make the video \\(HTTP 500\\): The upstream video generation service failed.* \\(job ${jobId}\\)$`),
-		moderated: { message: /^A4F rejected the prompt at content moderation \(HTTP 400\): Your prompt was flagged/ },
+		failed: (jobId) => new RegExp(`^A4F's video provider could not make the video \\(HTTP 500\\) \\| Run the node again to try once more\\. A4F said: "The upstream video generation service failed.*" Job ID: ${jobId}\\.$`),
+		moderated: { message: /^A4F rejected the prompt at content moderation \(HTTP 400\) \| Rephrase the prompt, then run the node again\. A4F said: "Your prompt was flagged/ },
 		downloadOff: () => ({ videoUrl: expect.stringMatching(/\.mp4$/) }),
 	},
 	{
@@ -155,12 +156,13 @@ const PROFILES: Profile[] = [
 		defaults: { prompt: 'a paper boat on a stormy sea' },
 		jobId: /^[0-9a-f-]{36}:pixverse\/v5\/text-to-video$/,
 		cdn: true,
-		invalidThird: { parameters: { resolution: '={{ $json.r }}', duration: 8 }, items: [{ r: '720p' }, { r: '540p' }, { r: '1080p' }], message: /duration: 8 s is not available at 1080p/ },
-		serverError: /^AI\/ML API had a server error \(HTTP 503\): Service unavailable \(request id [0-9a-f-]{36}\)$/,
-		unauthorized: /^AI\/ML API rejected the API key \(HTTP 401\): This request requires a valid API key/,
-		echoed: /refused the request \(HTTP 400\): Bad token \*\*\*/,
-		failed: (jobId) => `AI/ML API could not make the video: GenerationError: The video generation failed on the provider side (job ${jobId})`,
-		moderated: { message: /^AI\/ML API rejected the prompt at content moderation: ContentModerationError: .*sensitive.* \(job [0-9a-f-]{36}:pixverse/ },
+		invalidThird: { parameters: { resolution: '={{ $json.r }}', duration: 8 }, items: [{ r: '720p' }, { r: '540p' }, { r: '1080p' }], message: /^Invalid Duration \(Seconds\): 8 s is not available at 1080p on PixVerse V5.* \(item 3\)$/ },
+		serverError: /^AI\/ML API had a server error \(HTTP 503\) \| Run the node again later\. AI\/ML API said: "Service unavailable \(request id [0-9a-f-]{36}\)"$/,
+		unauthorized: /^AI\/ML API rejected the API key \(HTTP 401\) \| Check the credential's API key\. AI\/ML API said: "This request requires a valid API key/,
+		echoed: /refused the request \(HTTP 400\) \| .*said: "Bad token \*\*\*/,
+		failed: (jobId) =>
+			`AI/ML API could not make the video | Run the node again to try once more. If it fails again, change the input: the prompt, the image, or the model and its settings. AI/ML API said: "GenerationError: The video generation failed on the provider side" Job ID: ${jobId}.`,
+		moderated: { message: /^AI\/ML API rejected the prompt at content moderation \| Rephrase the prompt.* said: "ContentModerationError: .*sensitive.*" Job ID: [0-9a-f-]{36}:pixverse/ },
 		failedGet: { error: 'GenerationError: The video generation failed on the provider side' },
 		// The API gives the file's name and size with its URL.
 		downloadOff: (sandbox, job) => ({ fileName: 'output.mp4', fileSize: sandbox.expectedVideo(job).size }),
@@ -181,13 +183,14 @@ const PROFILES: Profile[] = [
 		cdn: true,
 		// Without Watermark fetches the clean master through /assets/download first.
 		variants: [{ options: { noWatermark: true } }],
-		invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7 }], message: /duration: 7 s is not available for kling-v2-5/ },
+		invalidThird: { parameters: { duration: '={{ $json.d }}' }, items: [{ d: 5 }, { d: 10 }, { d: 7 }], message: /^Invalid Duration \(Seconds\): 7 s is not available for Kling 2\.5.* \(item 3\)$/ },
 		serverError: /Kling \(useapi\.net\) had a server error \(HTTP 503\)/,
 		unauthorized: /rejected the API token \(HTTP 401\)/,
-		echoed: /refused the request \(HTTP 400\): Bad token \*\*\*/,
-		failed: (jobId) => `Kling (useapi.net) could not make the video: Generation failed: internal error (task 50) — Task failed (job ${jobId})`,
+		echoed: /refused the request \(HTTP 400\) \| .*said: "Bad token \*\*\*/,
+		failed: (jobId) =>
+			`Kling (useapi.net) could not make the video | Run the node again to try once more. If it fails again, change the input: the prompt, the image, or the model and its settings. Kling (useapi.net) said: "Generation failed: internal error (task 50) — Task failed" Job ID: ${jobId}.`,
 		// Plain [sandbox:moderation] is Kling's refusal at submit (HTTP 500), in Kling's own file; this is a task failed at moderation.
-		moderated: { prompt: 'forbidden [sandbox:moderation=task]', message: /^Kling \(useapi\.net\) rejected the prompt at content moderation: .*community guidelines/ },
+		moderated: { prompt: 'forbidden [sandbox:moderation=task]', message: /^Kling \(useapi\.net\) rejected the prompt at content moderation \| Rephrase the prompt.* said: ".*community guidelines/ },
 		failedGet: { taskStatus: 'failed', error: expect.stringMatching(/Generation failed: internal error/) },
 		submitThenGet: { submitted: { model: 'kling-v2-5', taskStatus: 'submitted' } },
 	},
@@ -211,6 +214,8 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 	const jobOf = (item: INodeExecutionData, prompt?: string) =>
 		synchronous ? jobs().find((job) => (job as SandboxJob & { prompt?: string }).prompt === (prompt ?? profile.defaults.prompt)) : box.sandbox.findJob(provider, String(item.json.jobId));
 
+	/** An error as n8n shows it: the title, then the description. */
+	const shown = (error: { message?: string; description?: string | null } | undefined) => `${error?.message} | ${error?.description ?? ''}`;
 	const failedMessage = (jobId: string) => {
 		const message = profile.failed(jobId);
 		return typeof message === 'string' ? new RegExp(`^${escape(message)}$`) : message;
@@ -300,7 +305,7 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 		const result = await run({});
 		expect(submits()).toHaveLength(1);
 		expect(polls()).toHaveLength(0);
-		expect(result.error?.message).toMatch(profile.serverError);
+		expect(shown(result.error)).toMatch(profile.serverError);
 		expect(result.error?.context?.itemIndex).toBe(0);
 		// No job is known: the start request failed. A synchronous API's one request is the job, named by the id the node made.
 		if (synchronous) expect(result.error?.context?.jobId).toMatch(profile.jobId);
@@ -340,20 +345,21 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 		expect(result.items).toHaveLength(0);
 		const jobId = String(synchronous ? result.error?.context?.jobId : jobs()[0].id);
 		expect(jobId).toMatch(profile.jobId);
-		expect(result.error?.message).toMatch(failedMessage(jobId));
+		expect(shown(result.error)).toMatch(failedMessage(jobId));
 		expect(result.error?.context?.jobId).toBe(jobId);
-		if (!synchronous) expect(result.error?.description).toContain('Get operation and this Job ID');
+		// Get would only report the failed job again: it is not offered.
+		expect(result.error?.description).not.toMatch(/Get operation/);
 		expect(submits()).toHaveLength(1);
 	});
 
 	test('a moderated prompt says so in plain words, with the job id', async () => {
 		const result = await run({ prompt: profile.moderated.prompt ?? 'forbidden [sandbox:moderation]' });
-		expect(result.error?.message).toMatch(profile.moderated.message);
+		expect(shown(result.error)).toMatch(profile.moderated.message);
+		expect(result.error?.description).not.toMatch(/Get operation/);
 		if (!synchronous) {
 			const [job] = jobs();
-			expect(result.error?.message).toContain(`(job ${job.id})`);
+			expect(result.error?.description).toContain(`Job ID: ${job.id}.`);
 			expect(result.error?.context?.jobId).toBe(job.id);
-			expect(result.error?.description).toContain('Get operation and this Job ID');
 		}
 	});
 
@@ -363,7 +369,7 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 		await expectVideo(result.items[2], 'three');
 		expect(result.items[1].binary).toBeUndefined();
 		// The item's error is the message the run would have stopped with.
-		expect(String(result.items[1].json.error)).toMatch(failedMessage(String(result.items[1].json.jobId)));
+		expect(`${String(result.items[1].json.error).replace(/ \(item 2\)$/, '')} | ${result.items[1].json.errorDescription}`).toMatch(failedMessage(String(result.items[1].json.jobId)));
 	});
 
 	asyncOnly('without Continue On Fail, one failure stops the batch and names the other jobs', async () => {
@@ -379,8 +385,10 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 	asyncOnly('Max Wait expiry names the job id', async () => {
 		const result = await run({ prompt: 'slow [sandbox:seconds=30]', options: { maxWait: 0.5 } });
 		const [job] = jobs();
-		expect(result.error?.message).toBe(`${label} job ${job.id} did not finish within 0.5 s (last status: queued)`);
-		expect(result.error?.description).toContain(job.id);
+		expect(result.error?.message).toBe(`The ${label} job did not finish within Max Wait (0.5 s)`);
+		// Still running: Get can pick it up, so it is offered, with the id.
+		expect(result.error?.description).toMatch(/^Its last status was queued, .* Run this node with the Get operation and this Job ID/);
+		expect(result.error?.description).toContain(`with ID ${job.id}.`);
 	});
 
 	asyncOnly('submit returns the job at once; get returns its status, then the video', async () => {
@@ -410,9 +418,9 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 			await run({}, { apiKey: `${profile.apiKey}-wrong` }),
 			...(synchronous ? [] : [await run({ operation: 'get', jobId: 'nope' })]),
 		];
-		expect(outputs[0].error?.message).toMatch(profile.echoed);
+		expect(shown(outputs[0].error)).toMatch(profile.echoed);
 		expectNoError(outputs[1]);
-		expect(outputs.at(synchronous ? -1 : -2)?.error?.message).toMatch(profile.unauthorized);
+		expect(shown(outputs.at(synchronous ? -1 : -2)?.error)).toMatch(profile.unauthorized);
 		for (const output of outputs) {
 			expect(visibleText(output)).not.toContain(profile.secret);
 			expect(JSON.stringify(output.error ?? null)).not.toContain(profile.secret);

@@ -287,7 +287,8 @@ describe('caps and checks', () => {
 
 	test.each(['..', '.', '...', 'a/b', '../../v1/models', 'x\\y'])('job id %p is refused before any request, naming the field', async (jobId) => {
 		const result = await run(loopbackBase(), { operation: 'get', jobId });
-		expect(result.error?.message).toMatch(/^Invalid parameter jobId: Job ID/);
+		expect(result.error?.message).toMatch(/^(Invalid Job ID: )?Job ID/);
+		expect(result.error?.description).toMatch(/Nothing was sent to the provider/);
 		expect(gateway.requests).toHaveLength(0);
 	});
 

@@ -91,7 +91,7 @@ describe('invalid input: title and description', () => {
 });
 
 describe('the real Magic Hour node names fields, models and items as its editor does', () => {
-	const run = (durations: unknown[]) =>
+	const run = (durations: number[]) =>
 		runNode({
 			nodeType: new MagicHour(),
 			credentialType: new MagicHourApi(),

@@ -423,7 +423,11 @@ class ItemRun<Input extends JobInput> {
 		if (item && !nodeError.message.endsWith(`(${item})`)) nodeError.message += ` (${item})`;
 		if (!jobId) return nodeError;
 		nodeError.context.jobId = jobId;
-		const fetchable = !isSynchronous(provider) && this.snapshot?.status !== 'failed' && this.snapshot?.status !== 'canceled';
+		// A status check answered with a moderation verdict is as final as a failed job.
+		const verdict = (nodeError.context.api as { kind?: string } | undefined)?.kind === 'moderation';
+		// The Get operation itself gets no offer of Get: the user is already running it.
+		const fetchable =
+			!isSynchronous(provider) && this.node.operation !== 'get' && !verdict && this.snapshot?.status !== 'failed' && this.snapshot?.status !== 'canceled';
 		nodeError.context.fetchable = fetchable;
 		const job = fetchable
 			? `The job was submitted to ${provider.displayName} with ID ${jobId}. Run this node with the Get operation and this Job ID to pick it up without paying again.`

@@ -1,6 +1,6 @@
 import { BINARY_ENCODING, type IBinaryData, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { createHash } from 'crypto';
-import { modelsTakingImage, modelsWhere, type CapabilityTable, type ImageSupport, type ModelSpec } from '../capabilities/table';
+import { modelsTakingImage, type CapabilityTable, type ImageSupport, type ModelSpec } from '../capabilities/table';
 import { JOB_OPERATIONS } from '../fields/common';
 import { invalidInput, paramReader } from '../validation/input';
 import type { UploadBody } from '../transport/transport';
@@ -225,7 +225,7 @@ export function readImages(ctx: IExecuteFunctions, itemIndex: number, model: Mod
 		return { image };
 	}
 	if (endSource === 'none') {
-		if (support!.end === 'required') fail('endImageSource', `${model.value} needs an end frame (the last frame): set End Frame to From URL or From Binary Field`);
+		if (support!.end === 'required') fail('endImageSource', `${model.name} needs an end frame (the last frame): set End Frame to From URL or From Binary Field`);
 		return { image };
 	}
 	const resolutions = support!.endResolutions;
@@ -254,10 +254,10 @@ function readImage(
 		return { source: 'url', url };
 	}
 	if (!binaryAllowed) {
-		const binaryModels = modelsWhere(rules.table, (m) => !!m.image && (which === 'image' ? m.image.binary : !!m.image.end && endBinary(m.image)));
+		const binaryModels = modelNamesWhere(rules.table, (m) => !!m.image && (which === 'image' ? m.image.binary : !!m.image.end && endBinary(m.image)));
 		fail(
 			names.source,
-			`${model.value} takes the ${names.label} by URL only${rules.urlOnlyReason ? ` (${rules.urlOnlyReason})` : ''}. Models that take it from a binary field: ${binaryModels.join(', ') || 'none'}`,
+			`${model.name} takes the ${names.label} by URL only${rules.urlOnlyReason ? ` (${rules.urlOnlyReason})` : ''}. Models that take it from a binary field: ${binaryModels || 'none'}`,
 		);
 	}
 	const property = String(param(names.binary, names.defaultProperty) ?? '').trim();
