@@ -268,7 +268,8 @@ function explainError(style: ApiStyle, error: ApiErrorInfo): Partial<ExplainedEr
 			message: `The gateway does not serve POST ${styleSpec(style).submitPath} (HTTP 404)`,
 			hint: "Try the other API Style, and check that the credential's Base URL is the gateway's root (e.g. https://gateway.example.com).",
 		};
-	if (error.phase === 'once') return { message: 'This gateway serves no model list (GET /v1/models answered HTTP 404)', hint: "Under Model, choose ID and type the model's ID." };
+	// The editor's model list shows only the title: it carries what to do.
+	if (error.phase === 'once') return { message: "This gateway serves no model list (GET /v1/models answered HTTP 404). Under Model, choose ID and type the model's ID." };
 	return undefined;
 }
 
