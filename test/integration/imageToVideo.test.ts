@@ -103,7 +103,7 @@ describe('Magic Hour: image to video', () => {
 
 	test('a GIF is refused before any request (Magic Hour takes no GIF images)', async () => {
 		const result = await run({ imageSource: 'binary' }, { inputItems: item({ data: inlineBinary(PNG, 'image/gif', 'a.gif') }) });
-		expectRefusedBeforeAnyRequest(provider, result.error, /imageBinaryProperty: binary field "data" holds image\/gif; this provider takes png, jpg, webp/);
+		expectRefusedBeforeAnyRequest(provider, result.error, /^Invalid Image Binary Field: binary field "data" holds image\/gif; this provider takes png, jpg, webp/);
 	});
 
 	test('an upload that fails (503) is sent again from the start: the bytes arrive whole, one job', async () => {
