@@ -161,7 +161,9 @@ class NodeRun<Input extends JobInput> {
 		} catch (error) {
 			const nodeError = this.named(asNodeError(ctx.getNode(), error), itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			this.results[itemIndex] = [{ json: { error: nodeError.message, status: 'failed' }, pairedItem: { item: itemIndex } }];
+			const json: IDataObject = { error: nodeError.message, status: 'failed' };
+			if (typeof nodeError.description === 'string' && nodeError.description) json.errorDescription = nodeError.description;
+			this.results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
 			return undefined;
 		}
 	}
