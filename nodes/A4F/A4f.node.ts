@@ -22,6 +22,6 @@ export class A4f implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runVideoNode(this, a4fProvider);
+		return await runVideoNode(this, a4fProvider, { properties: a4fProperties });
 	}
 }

@@ -96,29 +96,33 @@ export const a4fProvider: SyncVideoProvider<A4FInput> = {
 	},
 
 	explainError(error: ApiErrorInfo): Partial<ExplainedError> | undefined {
-		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
 		const status = error.statusCode;
 		const code = JSON.stringify((error.body as { error?: unknown } | undefined)?.error ?? '');
-		if (status === 400 && isModeration(said)) return { kind: 'moderation', message: `A4F rejected the prompt at content moderation (HTTP 400)${said}` };
+		if (status === 400 && isModeration(error.providerMessage))
+			return { kind: 'moderation', message: 'A4F rejected the prompt at content moderation (HTTP 400)', hint: 'Rephrase the prompt, then run the node again.' };
 		if (status === 400 && /n_exceeds_model_limit/.test(code))
-			return { message: `The model cannot make this duration or quality (HTTP 400)${said}. The Model field lists each model's limits.` };
+			return { message: 'The model cannot make this duration or quality (HTTP 400)', hint: "The Model field lists each model's limits: choose a shorter duration or a lower quality." };
 		if (status === 403)
 			return {
-				message: `Your A4F plan does not include this model (HTTP 403)${said}. Video generation needs A4F's Pro or Ultra plan: choose another model or upgrade the plan.`,
+				message: 'Your A4F plan does not include this model (HTTP 403)',
+				hint: "Video generation needs A4F's Pro or Ultra plan: choose another model or upgrade the plan.",
 			};
 		if (status === 408)
 			return {
-				message: `A4F timed out before the video was made (HTTP 408)${said}. The model's provider was too slow: try again, a shorter duration or a faster model (Kling v2.1, Seedance Lite).`,
+				message: 'A4F timed out before the video was made (HTTP 408)',
+				hint: "The model's provider was too slow: try again, a shorter duration or a faster model (Kling v2.1, Seedance Lite).",
 			};
 		if (status === 429)
 			return {
-				message: `A4F's rate limit for your plan is reached (HTTP 429)${said}. Requests per minute and per day depend on the plan: lower Concurrency, or try again later.`,
+				message: "A4F's rate limit for your plan is reached (HTTP 429)",
+				hint: 'Requests per minute and per day depend on the plan: lower Concurrency, or try again later.',
 			};
 		if (status !== undefined && status >= 500)
-			return { message: `A4F's video provider could not make the video (HTTP ${status})${said}. Run the node again to try once more.` };
+			return { message: `A4F's video provider could not make the video (HTTP ${status})`, hint: 'Run the node again to try once more.' };
 		if (status === undefined && error.phase === 'submit' && /^(ETIMEDOUT|ECONNABORTED|ESOCKETTIMEDOUT)$/.test(error.networkCode ?? ''))
 			return {
-				message: `A4F sent no answer within the Request Timeout (${error.networkCode}). A4F answers only once the video is made: raise Request Timeout in the node's Options.`,
+				message: `A4F sent no answer within the Request Timeout (${error.networkCode})`,
+				hint: "A4F answers only once the video is made: raise Request Timeout in the node's Options.",
 			};
 		return undefined;
 	},

@@ -21,6 +21,6 @@ export class AimlApi implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runVideoNode(this, aimlApiProvider);
+		return await runVideoNode(this, aimlApiProvider, { properties: aimlApiProperties });
 	}
 }

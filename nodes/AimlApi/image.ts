@@ -1,6 +1,7 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { modelSpec } from '../shared/capabilities/table';
 import { imageBytes, type ImageInputs, type ImageRef, type ImageRules } from '../shared/image/imageInput';
+import { invalidInput } from '../shared/validation/input';
 import { AIML_ALL_CAPABILITIES as TABLE, KLING_TURBO_IMAGE, PIXVERSE_V5_IMAGE } from './capabilities';
 
 /**
@@ -55,8 +56,5 @@ const IMAGE_API_FIELDS = ['image_url', 'tail_image_url', 'last_image_url'];
 export function refuseImageFieldsTwice(ctx: IExecuteFunctions, itemIndex: number, additionalFields: Record<string, unknown>): void {
 	const twice = IMAGE_API_FIELDS.find((key) => key in additionalFields);
 	if (!twice) return;
-	throw new NodeOperationError(ctx.getNode(), `Invalid parameter additionalFields: "${twice}" comes from the image fields: remove it from Additional Fields`, {
-		itemIndex,
-		description: 'Nothing was sent to the provider, so no credits were used.',
-	});
+	throw invalidInput(ctx.getNode(), itemIndex, [{ field: 'additionalFields', problem: `"${twice}" comes from the image fields. Remove it from Additional Fields` }]);
 }

@@ -52,13 +52,13 @@ export const inputSchema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
 	const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
 	const longest = traits.longestAt1080p;
 	if (typeof longest === 'number' && input.resolution === '1080p' && (input.duration ?? 0) > longest)
-		issue('duration', `${input.duration} s is not available at 1080p on ${spec.value}: choose ${longest} s, or 720p or lower for ${input.duration} s`);
+		issue('duration', `${input.duration} s is not available at 1080p on ${spec.name}: choose ${longest} s, or 720p or lower for ${input.duration} s`);
 	const maxPrompt = traits.maxPromptLength;
-	if (typeof maxPrompt === 'number' && input.prompt.length > maxPrompt) issue('prompt', `Prompt is longer than the ${maxPrompt} characters ${spec.value} takes`);
-	if (input.negativePrompt !== undefined && !traits.negativePrompt) issue('negativePrompt', `${spec.value} does not take a negative prompt`);
-	if (input.seed !== undefined && !traits.seed) issue('seed', `${spec.value} does not take a seed`);
+	if (typeof maxPrompt === 'number' && input.prompt.length > maxPrompt) issue('prompt', `Prompt is longer than the ${maxPrompt} characters ${spec.name} takes`);
+	if (input.negativePrompt !== undefined && !traits.negativePrompt) issue('negativePrompt', `${spec.name} does not take a negative prompt`);
+	if (input.seed !== undefined && !traits.seed) issue('seed', `${spec.name} does not take a seed`);
 	const extra = Object.keys(input.additionalFields);
-	if (extra.length && !traits.additionalFields) issue('additionalFields', `${spec.value} takes no additional fields`);
+	if (extra.length && !traits.additionalFields) issue('additionalFields', `${spec.name} takes no additional fields`);
 	for (const key of extra) {
 		if (FIXED_FIELDS[key]) issue('additionalFields', `"${key}" comes from the ${FIXED_FIELDS[key]} field: remove it from Additional Fields`);
 		const param = Object.keys(API_FIELD).find((name) => API_FIELD[name] === key && name !== 'prompt');
@@ -191,13 +191,13 @@ export const aimlApiProvider: AsyncVideoProvider<AimlApiInput> = {
 	},
 
 	explainError(error) {
-		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
 		const code = error.statusCode;
 		if (code === 403)
-			return { kind: 'credits', message: `Your AI/ML API account is out of credits (HTTP 403)${said}. Top up at https://aimlapi.com/app/billing/, then run again.` };
-		if (code === 404 && error.phase === 'poll') return { message: `AI/ML API has no video generation with this ID (HTTP 404)${said}` };
+			return { kind: 'credits', message: 'Your AI/ML API account is out of credits (HTTP 403)', hint: 'Top up at https://aimlapi.com/app/billing/, then run again.' };
+		if (code === 404 && error.phase === 'poll')
+			return { message: 'AI/ML API has no video generation with this ID (HTTP 404)', hint: 'Check the Job ID: it is the ID that the Submit operation returned.' };
 		if ((code === 400 || code === 404 || code === 422) && error.phase === 'submit')
-			return { message: `AI/ML API refused the request (HTTP ${code})${said}. Check the model ID and its fields on the model's page in the AI/ML API docs.` };
+			return { message: `AI/ML API refused the request (HTTP ${code})`, hint: "Check the model ID and its fields on the model's page in the AI/ML API docs." };
 		return undefined;
 	},
 };

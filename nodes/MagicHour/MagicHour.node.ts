@@ -21,6 +21,6 @@ export class MagicHour implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runVideoNode(this, magicHourProvider);
+		return await runVideoNode(this, magicHourProvider, { properties: magicHourProperties });
 	}
 }

@@ -1,9 +1,9 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import { applyModelDefaults, modelSpec, tableSchema } from '../shared/capabilities/table';
 import { modelIdSchema, readModelId } from '../shared/fields/customModel';
 import { jobFailure } from '../shared/failures/classify';
-import { paramReader, parseOrThrow } from '../shared/validation/input';
+import { invalidInput, paramReader, parseOrThrow } from '../shared/validation/input';
 import type { Transport } from '../shared/transport/transport';
 import type { JobInput, JobSnapshot, JobStatus, AsyncVideoProvider } from '../shared/engine/providerContract';
 import { readImages, type ImageInputs } from '../shared/image/imageInput';
@@ -107,11 +107,9 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 		const images = readImages(ctx, itemIndex, spec, imageRules(input.resolution));
 		const longestWithEnd = spec?.traits?.endFrameMaxSeconds;
 		if (images.endImage && longestWithEnd !== undefined && input.duration > longestWithEnd)
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Invalid parameter duration: ${model} takes an end frame only for videos of ${longestWithEnd} s or less, not ${input.duration} s: choose a shorter duration, or no end frame`,
-				{ itemIndex, description: 'Nothing was sent to the provider, so no credits were used.' },
-			);
+			throw invalidInput(ctx.getNode(), itemIndex, [
+				{ field: 'duration', problem: `${spec?.name ?? model} takes an end frame only for videos of ${longestWithEnd} s or less, not ${input.duration} s. Choose a shorter duration, or no end frame` },
+			]);
 		return { ...input, ...images };
 	},
 
@@ -162,14 +160,16 @@ export const magicHourProvider: AsyncVideoProvider<MagicHourInput> = {
 	},
 
 	explainError(error) {
-		const said = error.providerMessage ? `: ${error.providerMessage}` : '';
 		if (error.statusCode === 402)
-			return { kind: 'credits', message: `Your Magic Hour account is out of credits (HTTP 402)${said}. Top up at magichour.ai, then run again.` };
+			return { kind: 'credits', message: 'Your Magic Hour account is out of credits (HTTP 402)', hint: 'Top up at magichour.ai, then run again.' };
 		if (error.statusCode === 403)
-			return { message: `Your Magic Hour plan does not include this model, resolution or feature (HTTP 403)${said}` };
+			return {
+				message: 'Your Magic Hour plan does not include this model, resolution or feature (HTTP 403)',
+				hint: 'Choose another model or resolution, or upgrade the plan at magichour.ai.',
+			};
 		if (error.statusCode === 404 && error.phase === 'poll' && !error.upload)
-			return { message: `Magic Hour has no video project with this ID (HTTP 404)${said}` };
-		if (error.statusCode === 422) return { message: `Magic Hour could not create the video (HTTP 422)${said}` };
+			return { message: 'Magic Hour has no video project with this ID (HTTP 404)', hint: 'Check the Job ID: it is the ID that the Submit operation returned.' };
+		if (error.statusCode === 422) return { message: 'Magic Hour could not create the video (HTTP 422)', hint: 'Change the input Magic Hour names below.' };
 		return undefined;
 	},
 };

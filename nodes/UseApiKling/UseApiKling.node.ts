@@ -34,7 +34,7 @@ export class UseApiKling implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		if (waitsForCallback(this)) return await runWithCallback(this, useApiKlingProvider);
-		return await runVideoNode(this, useApiKlingProvider);
+		return await runVideoNode(this, useApiKlingProvider, { properties: useApiKlingProperties });
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

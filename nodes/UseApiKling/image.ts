@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import type { ModelSpec } from '../shared/capabilities/table';
 import { readImages, type ImageInputs, type ImageRef } from '../shared/image/imageInput';
 import type { Transport } from '../shared/transport/transport';
+import { invalidInput } from '../shared/validation/input';
 import { ASSET_IMAGE_TYPES, klingTraits, MAX_ASSET_IMAGE_BYTES, USEAPI_KLING_CAPABILITIES as TABLE } from './capabilities';
 
 /**
@@ -31,10 +32,9 @@ export const IMAGE_PATH = '/v1/kling/videos/image2video-frames';
 export function readKlingImages(ctx: IExecuteFunctions, itemIndex: number, spec: ModelSpec | undefined, input: { model: string; enableAudio?: boolean }): ImageInputs {
 	const images = readImages(ctx, itemIndex, spec, { table: TABLE, mimeTypes: ASSET_IMAGE_TYPES, maxBytes: MAX_ASSET_IMAGE_BYTES });
 	if (images.endImage && input.enableAudio && klingTraits(input.model).audioNeedsPro)
-		throw new NodeOperationError(ctx.getNode(), `Invalid parameter endImageSource: ${input.model} makes audio only from a start frame alone. Remove the end frame, or switch Enable Audio off`, {
-			itemIndex,
-			description: 'Nothing was sent to the provider, so no credits were used.',
-		});
+		throw invalidInput(ctx.getNode(), itemIndex, [
+			{ field: 'endImageSource', problem: `${spec?.name ?? input.model} makes audio only from a start frame alone. Remove the end frame, or switch Enable Audio off` },
+		]);
 	return images;
 }
 

@@ -65,7 +65,7 @@ const schema = tableSchema(TABLE, MAX_PROMPT_LENGTH, {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['enableAudio'],
-			message: `${input.model} makes audio in Pro mode only. Set Mode to Pro, or switch Enable Audio off`,
+			message: `${modelSpec(TABLE, input.model)?.name ?? input.model} makes audio in Pro mode only. Set Mode to Pro, or switch Enable Audio off`,
 		});
 });
 
@@ -142,7 +142,6 @@ function readContext(ctx: IExecuteFunctions, itemIndex: number): UseApiKlingCont
 }
 
 export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError> | undefined {
-	const said = error.providerMessage ? `: ${error.providerMessage}` : '';
 	const body = error.body as { error?: unknown } | undefined;
 	const errorText = typeof body?.error === 'string' ? body.error : typeof error.body === 'string' ? error.body : '';
 	const status = error.statusCode;
@@ -150,31 +149,36 @@ export function explainUseApiError(error: ApiErrorInfo): Partial<ExplainedError>
 	if ((status === 500 || status === 400) && isModeration(errorText))
 		return {
 			kind: 'moderation',
-			message: `The prompt was rejected by Kling's content moderation (HTTP ${status})${said}. Change the prompt; a retry would be refused again.`,
+			message: `The prompt was rejected by Kling's content moderation (HTTP ${status})`,
+			hint: 'Rephrase the prompt: the same prompt would be refused again.',
 		};
 	if (status === 401)
-		return { message: `useapi.net rejected the API token (HTTP 401)${said}. Check the credential's API Token: the whole user:… string.` };
+		return { message: 'useapi.net rejected the API token (HTTP 401)', hint: "Check the credential's API Token: the whole user:… string." };
 	if (status === 402)
 		return {
 			kind: 'credits',
-			message: `useapi.net asks for payment (HTTP 402)${said}: your useapi.net subscription has expired or has no credits left. Renew it at useapi.net, then run again.`,
+			message: 'useapi.net asks for payment (HTTP 402): your useapi.net subscription has expired or has no credits left',
+			hint: 'Renew it at useapi.net, then run again.',
 		};
-	if (status === 412) return { kind: 'credits', message: `Not enough credits (HTTP 412)${said}` };
+	if (status === 412) return { kind: 'credits', message: 'Not enough Kling credits (HTTP 412)', hint: 'Add credits to the Kling account, then run again.' };
 	if (status === 429)
 		return {
-			message: `All Kling accounts linked to your useapi.net token are busy (HTTP 429)${said}. They already run as many jobs as their Max Jobs allows: lower Concurrency in Options, raise Max Jobs, or link another account.`,
+			message: 'All Kling accounts linked to your useapi.net token are busy (HTTP 429)',
+			hint: 'They already run as many jobs as their Max Jobs allows: lower Concurrency in Options, raise Max Jobs, or link another account.',
 		};
 	if (status === 404 && (error.phase === 'submit' || error.upload))
-		return { message: `useapi.net found no linked Kling account for this request (HTTP 404)${said}. Check Kling Account Email, or link the account at useapi.net.` };
+		return { message: 'useapi.net found no linked Kling account for this request (HTTP 404)', hint: 'Check Kling Account Email, or link the account at useapi.net.' };
 	if (status === 404)
 		return {
-			message: `useapi.net has no such Kling task (HTTP 404)${said}: it was deleted, failed at moderation, or the Kling account ran out of credits. Check the Job ID and Kling Account Email.`,
+			message: 'useapi.net has no such Kling task (HTTP 404)',
+			hint: 'It was deleted, failed at moderation, or the Kling account ran out of credits. Check the Job ID and Kling Account Email.',
 		};
 	if (status === 596)
 		return {
 			// A lasting kind: the transport does not repeat it, though it is a 5xx.
 			kind: 'auth',
-			message: `The linked Kling account needs attention (HTTP 596)${said}: its session is broken or in an error state. Sign in to Kling in a browser, then add the account again at useapi.net (POST /v1/kling/accounts).`,
+			message: 'The linked Kling account needs attention (HTTP 596): its session is broken or in an error state',
+			hint: 'Sign in to Kling in a browser, then add the account again at useapi.net (POST /v1/kling/accounts).',
 		};
 	return undefined;
 }

@@ -39,6 +39,6 @@ export class VideoGeneration implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const provider = providerFor(this.getNode(), this.getNodeParameter('apiStyle', 0, DEFAULT_API_STYLE));
-		return await runVideoNode(this, provider);
+		return await runVideoNode(this, provider, { properties: videoGenerationProperties });
 	}
 }

@@ -237,22 +237,24 @@ export function requestBody(style: ApiStyle, input: GatewayInput, image: string 
 function explainError(style: ApiStyle, error: ApiErrorInfo): Partial<ExplainedError> | undefined {
 	const body = isRecord(error.body) ? error.body : {};
 	const code = text(body.code) ?? errorCodeOf(body.error);
-	const said = error.providerMessage ? `: ${error.providerMessage}` : '';
+	const sameStyle = 'Check the Job ID, and that API Style is the one the job was submitted with.';
 	// The one classifier reads the gateway's code (insufficient_user_quota) and, on a 403, its words.
 	if (failureKind(code) === 'credits' || (error.statusCode === 403 && failureKind(error.providerMessage) === 'credits'))
 		return {
 			kind: 'credits',
-			message: `Your account on this gateway is out of quota, that is out of credits (HTTP ${error.statusCode} insufficient_user_quota)${said}. Top up the balance in the gateway's dashboard, then run again.`,
+			message: `Your account on this gateway is out of quota, that is out of credits (HTTP ${error.statusCode} insufficient_user_quota)`,
+			hint: "Top up the balance in the gateway's dashboard, then run again.",
 		};
-	if (code === 'task_not_exist')
-		return { kind: 'not-found', message: `The gateway has no job with this ID (HTTP ${error.statusCode} task_not_exist). Check the Job ID, and that API Style is the one the job was submitted with.` };
+	if (code === 'task_not_exist') return { kind: 'not-found', message: `The gateway has no job with this ID (HTTP ${error.statusCode} task_not_exist)`, hint: sameStyle };
 	if (error.statusCode !== 404) return undefined;
-	if (error.phase === 'poll') return { message: `The gateway has no video with this ID (HTTP 404)${said}. Check the Job ID, and that API Style is the one the job was submitted with.` };
+	if (error.phase === 'poll') return { message: 'The gateway has no video with this ID (HTTP 404)', hint: sameStyle };
 	if (error.phase === 'submit')
 		return {
-			message: `The gateway does not serve POST ${styleSpec(style).submitPath} (HTTP 404)${said}. Try the other API Style, and check that the credential's Base URL is the gateway's root (e.g. https://gateway.example.com).`,
+			message: `The gateway does not serve POST ${styleSpec(style).submitPath} (HTTP 404)`,
+			hint: "Try the other API Style, and check that the credential's Base URL is the gateway's root (e.g. https://gateway.example.com).",
 		};
-	if (error.phase === 'once') return { message: `This gateway serves no model list (GET /v1/models answered HTTP 404). Under Model, choose ID and type the model's ID.` };
+	// The editor's model list shows only the title: it carries what to do.
+	if (error.phase === 'once') return { message: "This gateway serves no model list (GET /v1/models answered HTTP 404). Under Model, choose ID and type the model's ID." };
 	return undefined;
 }
 

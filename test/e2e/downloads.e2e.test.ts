@@ -102,7 +102,8 @@ describeEachN8n('Downloads in real n8n', (version, install) => {
 		expect(item.json).toMatchObject({ status: 'failed', jobStatus: 'completed', jobId: job.id });
 		expect(item.binary).toBeUndefined();
 		expect(item.json.error).toContain(`Downloading the video of job ${job.id} failed`);
-		expect(item.json.error).toContain(`run Get with job ID ${job.id}`);
+		// The job is complete: Get can still bring the video, so the description offers it.
+		expect(item.json.errorDescription).toContain(`with ID ${job.id}. Run this node with the Get operation and this Job ID`);
 		expect(item.json.error).not.toMatch(BILLING);
 	}
 

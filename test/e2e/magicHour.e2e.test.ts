@@ -156,9 +156,10 @@ describeEachN8n('Magic Hour in real n8n', (version, install) => {
 		expect(result.status).toBe('error');
 		expect(result.cli.code).not.toBe(0);
 		const [job] = [...sandbox.jobs.values()];
-		expect(result.error?.message).toContain('The render did not finish in time');
-		expect(result.error?.message).toContain(job.id);
-		expect(result.nodeRun('Magic Hour').error?.message).toContain(job.id);
+		expect(result.error?.message).toBe('Magic Hour could not make the video');
+		expect(result.error?.description).toContain('Magic Hour said: "The render did not finish in time');
+		expect(result.error?.description).toContain(`Job ID: ${job.id}.`);
+		expect(result.nodeRun('Magic Hour').error?.description).toContain(job.id);
 		expect(result.executedNodes).not.toContain('Write File');
 		expect(fs.readdirSync(n8n.filesDir).filter((f) => f.startsWith(job.id))).toEqual([]);
 	}, 5 * 60_000);
@@ -169,7 +170,7 @@ describeEachN8n('Magic Hour in real n8n', (version, install) => {
 		const out = result.items('Magic Hour');
 		expect(out).toHaveLength(3);
 		expect(out[1].json).toMatchObject({ status: 'failed', jobId: expect.any(String) });
-		expect(out[1].json.error).toContain(out[1].json.jobId);
+		expect(out[1].json.errorDescription).toContain(out[1].json.jobId);
 		expect(out[1].binary).toBeUndefined();
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		const written = result.items('Write File').filter((item) => item.json.fileName);

@@ -272,8 +272,10 @@ describeEachN8n('Provider nodes in real n8n', (version, install) => {
 			const failed = out[1].json;
 			expect(failed.jobId).toEqual(expect.any(String));
 			if (spec.apiJobId) expect(failed.jobId).toBe(jobOf(p.batch[1]).id);
-			expect(failed.error).toContain(spec.failureReason);
-			expect(failed.error).toContain(failed.jobId);
+			// The title says what happened and which item; the provider's reason and the job id are in the description.
+			expect(failed.error).toMatch(/could not make the video.* \(item 2\)$/);
+			expect(failed.errorDescription).toContain(spec.failureReason);
+			expect(failed.errorDescription).toContain(failed.jobId);
 			expect(out[1].binary).toBeUndefined();
 			const written = result.items('Write Batch').filter((item) => item.json.fileName);
 			expect(written.map((item) => item.json.jobId)).toEqual([out[0].json.jobId, out[2].json.jobId]);
@@ -320,13 +322,17 @@ describeEachN8n('Provider nodes in real n8n', (version, install) => {
 			expect(nodes).toEqual(expect.arrayContaining(spec.submitGet ? ['Write Generated', 'Write Batch', 'Write Fetched', 'Write Retried'] : ['Write Generated', 'Write Batch']));
 			expect(nodes).not.toContain('Write Failing');
 			const message = result.error?.message ?? '';
-			expect(message).toContain(spec.failureReason);
-			const jobId = /\(job ([^)]+)\)$/.exec(message)?.[1];
+			const description = result.error?.description ?? '';
+			// n8n shows the title (what happened) and the description (what helps, the provider's reason once, the job id).
+			expect(message).toMatch(/could not make the video/);
+			expect(description).toContain(spec.failureReason);
+			expect(description.split(spec.failureReason)).toHaveLength(2);
+			const jobId = /Job ID: (\S+)\.$/.exec(description)?.[1];
 			expect(jobId).toEqual(expect.any(String));
 			if (spec.apiJobId) expect(jobId).toBe(jobOf(p.failing[0]).id);
 			expect(result.nodeRun('Failing').error?.message).toBe(message);
-			// Where a Get exists, the description says how to pick the job up (A4F's is the API's own words).
-			if (spec.submitGet) expect(result.error?.description).toContain(`with ID ${jobId}`);
+			// A failed job is not offered to Get: Get would only report it as failed.
+			expect(description).not.toMatch(/Get operation/);
 			// A paid job is never submitted twice, even when it fails.
 			expect(submitsOf(p.failing[0])).toHaveLength(1);
 		});

@@ -120,7 +120,9 @@ export async function expectContinueOnFail(run: Run, jobId: RegExp, parameters: 
 	const failed = result.items[1].json;
 	if (options.failedStatus !== false) expect(failed).toMatchObject({ status: 'failed' });
 	expect(failed.jobId).toEqual(expect.stringMatching(jobId));
-	expect(failed.error).toContain(failed.jobId as string);
+	// The title says what happened and which item; the description names the job.
+	expect(failed.error).toMatch(/ \(item 2\)$/);
+	expect(failed.errorDescription).toContain(failed.jobId as string);
 	expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	return result;
 }

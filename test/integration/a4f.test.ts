@@ -159,34 +159,38 @@ describe('A4F: answer variants', () => {
 describe('A4F: invalid input is refused before any request', () => {
 	const refused = async (parameters: IDataObject, pattern: RegExp) => {
 		const result = await run(parameters);
-		expect(result.error?.message).toMatch(pattern);
+		// As n8n shows it: the title (field and model as the editor names them), then what helps.
+		expect(`${result.error?.message} | ${result.error?.description}`).toMatch(pattern);
 		expect(a4f.sandbox.requests).toHaveLength(0);
 		return result;
 	};
 
-	test.each(A4F_CAPABILITIES.models.map((m) => [m.value, m.fields.duration.values.length]))('%s: %d s + 1 is refused', async (model, longest) => {
-		const result = await refused({ model, duration: Number(longest) + 1 }, new RegExp(`duration: ${Number(longest) + 1} s is not available for ${model.replace(/[./]/g, '\\$&')}\\. Allowed: 1 s`));
+	test.each(A4F_CAPABILITIES.models.map((m) => [m.value, m.fields.duration.values.length, m.name]))('%s: %d s + 1 is refused', async (model, longest, name) => {
+		const result = await refused(
+			{ model, duration: Number(longest) + 1 },
+			new RegExp(`^Invalid Duration \\(Seconds\\): ${Number(longest) + 1} s is not available for ${String(name).replace(/[./()]/g, '\\$&')} \\| Allowed: 1 s`),
+		);
 		expect(result.error?.description).toMatch(/no credits/);
 	});
 
 	test.each(A4F_CAPABILITIES.models.filter((m) => !m.fields.resolution.values.includes('720p')).map((m) => m.value))(
 		'%s: 720p is refused, naming 1080p',
 		async (model) => {
-			await refused({ model, resolution: '720p' }, /resolution: 720p is not available for .*Allowed: 1080p$/);
+			await refused({ model, resolution: '720p' }, /^Invalid Quality: 720p is not available for .* \| Allowed: 1080p\. /);
 		},
 	);
 
 	test.each([
-		[{ model: 'provider-2/kling-v2.1', resolution: '480p' }, /resolution: 480p is not available for provider-2\/kling-v2\.1\. Allowed: 720p, 1080p/],
-		[{ model: 'provider-2/kling-v2.1', aspectRatio: '21:9' }, /aspectRatio: 21:9 is not available .*Allowed: 9:16, 16:9, 1:1, 3:4, 4:3/],
-		[{ model: 'provider-2/kling-v2.1', duration: 0 }, /duration: 0 s is not available/],
-		[{ model: 'provider-2/kling-v2.1', duration: 2.5 }, /duration: 2\.5 s is not available/],
-		[{ model: 'other', customModel: 'provider-6/wan-2.1', duration: 9 }, /duration: 9 s is not available for provider-6\/wan-2\.1\. Allowed: 1 s, .*8 s/],
-		[{ model: 'other', customModel: 'provider-6/wan-2.1', resolution: '4k' }, /resolution: 4k is not available/],
-		[{ model: 'other', customModel: 'provider-2/sora-2', duration: 5 }, /duration: 5 s is not available for provider-2\/sora-2\. Allowed: 1 s, 2 s, 3 s, 4 s/],
+		[{ model: 'provider-2/kling-v2.1', resolution: '480p' }, /^Invalid Quality: 480p is not available for Kling v2\.1 \| Allowed: 720p, 1080p/],
+		[{ model: 'provider-2/kling-v2.1', aspectRatio: '21:9' }, /^Invalid Aspect Ratio: 21:9 is not available .* \| Allowed: 9:16, 16:9, 1:1, 3:4, 4:3/],
+		[{ model: 'provider-2/kling-v2.1', duration: 0 }, /^Invalid Duration \(Seconds\): 0 s is not available/],
+		[{ model: 'provider-2/kling-v2.1', duration: 2.5 }, /^Invalid Duration \(Seconds\): 2\.5 s is not available/],
+		[{ model: 'other', customModel: 'provider-6/wan-2.1', duration: 9 }, /^Invalid Duration \(Seconds\): 9 s is not available for provider-6\/wan-2\.1 \| Allowed: 1 s, .*8 s/],
+		[{ model: 'other', customModel: 'provider-6/wan-2.1', resolution: '4k' }, /^Invalid Quality: 4k is not available/],
+		[{ model: 'other', customModel: 'provider-2/sora-2', duration: 5 }, /^Invalid Duration \(Seconds\): 5 s is not available for Sora 2 \| Allowed: 1 s, 2 s, 3 s, 4 s/],
 		[{ model: 'other', customModel: '' }, /Model ID is empty/],
 		[{ model: 'other', customModel: 'kling v2' }, /Model ID must not contain spaces/],
-		[{ model: 'other', customModel: 'kling-v2.1' }, /"kling-v2.1" is not an A4F model ID\. A4F IDs look like provider-N\/name/],
+		[{ model: 'other', customModel: 'kling-v2.1' }, /^Invalid Model: "kling-v2.1" is not an A4F model ID \| A4F IDs look like provider-N\/name/],
 		[{ model: '={{ "sora-2" }}' }, /"sora-2" is not an A4F model ID/],
 		[{ prompt: '   ' }, /Prompt is empty/],
 		[{ options: { requestTimeout: 0 } }, /Request Timeout must be at least 1 second/],
@@ -197,13 +201,13 @@ describe('A4F: invalid input is refused before any request', () => {
 
 describe('A4F: errors', () => {
 	test.each([
-		[403, /Your A4F plan does not include this model \(HTTP 403\): The requested model is not available on your current subscription plan \(Pro or Ultra required\)\..*Pro or Ultra plan/],
-		[408, /A4F timed out before the video was made \(HTTP 408\).*faster model/],
+		[403, /^Your A4F plan does not include this model \(HTTP 403\) \| .*Pro or Ultra plan.* A4F said: "The requested model is not available on your current subscription plan \(Pro or Ultra required\)\."/],
+		[408, /^A4F timed out before the video was made \(HTTP 408\) \| .*faster model/],
 		[502, /A4F's video provider could not make the video \(HTTP 502\)/],
 	])('%d is explained and not retried', async (status, pattern) => {
 		a4f.sandbox.fault({ provider: 'a4f', route: 'submit', status });
 		const result = await run({});
-		expect(result.error?.message).toMatch(pattern);
+		expect(`${result.error?.message} | ${result.error?.description}`).toMatch(pattern);
 		expect(result.error?.httpCode).toBe(String(status));
 		expect(submits()).toHaveLength(1);
 	});
@@ -211,20 +215,22 @@ describe('A4F: errors', () => {
 	test('400 from the API shows its message', async () => {
 		// A model id the API does not know passes the node's format check and meets the API's own.
 		const result = await run({ model: 'other', customModel: 'provider-9/unknown' });
-		expect(result.error?.message).toMatch(/A4F refused the request \(HTTP 400\): Model 'provider-9\/unknown' does not exist/);
+		expect(result.error?.message).toBe('A4F refused the request (HTTP 400)');
+		expect(result.error?.description).toMatch(/A4F said: "Model 'provider-9\/unknown' does not exist/);
 		expect(submits()).toHaveLength(1);
 	});
 
 	test('an answer that breaks off mid-video fails with the job id, after one request', async () => {
 		const result = await run({ prompt: 'fox [sandbox:answer=truncate] [sandbox:size=2MB]' });
 		expect(result.error?.message).toMatch(/broke off/);
-		expect(result.error?.message).toMatch(/\(job [0-9a-f-]{36}\)$/);
+		expect(result.error?.description).toMatch(/Job ID: [0-9a-f-]{36}\.$/);
 		expect(submits()).toHaveLength(1);
 	});
 
 	test('no answer within the Request Timeout: a clear message, no second request', async () => {
 		const result = await run({ prompt: 'slow [sandbox:seconds=4]', options: { requestTimeout: 1 } });
-		expect(result.error?.message).toMatch(/A4F sent no answer within the Request Timeout.*raise Request Timeout/);
+		expect(result.error?.message).toMatch(/^A4F sent no answer within the Request Timeout/);
+		expect(result.error?.description).toMatch(/raise Request Timeout/);
 		expect(submits()).toHaveLength(1);
 	});
 
@@ -233,7 +239,8 @@ describe('A4F: errors', () => {
 		const started = Date.now();
 		setTimeout(() => controller.abort(), 300);
 		const result = await run({ prompt: 'slow [sandbox:seconds=10]' }, { abortSignal: controller.signal });
-		expect(result.error?.message).toMatch(/^Canceled while waiting for A4F job [0-9a-f-]{36}$/);
+		expect(result.error?.message).toBe('The execution was canceled while the A4F job was running');
+		expect(result.error?.description).toMatch(/Job ID: [0-9a-f-]{36}\.$/);
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(submits()).toHaveLength(1);
 	});
@@ -245,7 +252,7 @@ describe('A4F: errors', () => {
 		const running = run({ prompt: 'huge [sandbox:size=2GB]' }, { abortSignal: controller.signal });
 		setTimeout(() => controller.abort(), JOB_MS + 700);
 		const result = await running;
-		expect(result.error?.message).toMatch(/Cancel/);
+		expect(result.error?.message).toMatch(/cancel/i);
 		expect(Date.now() - started).toBeLessThan(15_000);
 	});
 });

@@ -99,7 +99,8 @@ describe('AI/ML API: items in parallel', () => {
 describe('AI/ML API: submit and get', () => {
 	test('get with an unknown id explains the 404 with the request id', async () => {
 		const result = await run({ operation: 'get', jobId: 'no-such-generation' });
-		expect(result.error?.message).toMatch(/^AI\/ML API has no video generation with this ID \(HTTP 404\): Generation no-such-generation not found \(request id [0-9a-f-]{36}\)/);
+		expect(result.error?.message).toBe('AI/ML API has no video generation with this ID (HTTP 404)');
+		expect(result.error?.description).toMatch(/^Check the Job ID: .* AI\/ML API said: "Generation no-such-generation not found \(request id [0-9a-f-]{36}\)"$/);
 	});
 });
 
@@ -107,44 +108,49 @@ describe('AI/ML API: failures explain themselves', () => {
 	test('a failed generation ({detail: [...]}, status "failed") reads as plainly', async () => {
 		const result = await run({ prompt: 'doomed [sandbox:fail] [sandbox:error=detail] [sandbox:final=failed]', options: { maxWait: 20 } });
 		const [job] = jobs();
-		expect(result.error?.message).toBe(`AI/ML API could not make the video: prompt: The video generation failed on the provider side (job ${job.id})`);
+		expect(result.error?.message).toBe('AI/ML API could not make the video');
+		expect(result.error?.description).toBe(
+			`Run the node again to try once more. If it fails again, change the input: the prompt, the image, or the model and its settings. AI/ML API said: "prompt: The video generation failed on the provider side" Job ID: ${job.id}.`,
+		);
 	});
 
 	test('403 is explained as out of credits, with the API\'s words and request id, before any job exists', async () => {
 		api.sandbox.fault({ provider: 'aimlApi', route: 'submit', status: 403 });
 		const result = await run({});
-		expect(result.error?.message).toMatch(/^Your AI\/ML API account is out of credits \(HTTP 403\): You've run out of credits\..* \(request id [0-9a-f-]{36}\)\. Top up at https:\/\/aimlapi\.com\/app\/billing\//);
+		expect(result.error?.message).toBe('Your AI/ML API account is out of credits (HTTP 403)');
+		expect(result.error?.description).toMatch(/^Top up at https:\/\/aimlapi\.com\/app\/billing\/, then run again\. AI\/ML API said: "You've run out of credits\..* \(request id [0-9a-f-]{36}\)"$/);
 		expect(result.error?.httpCode).toBe('403');
 		expect(submits()).toHaveLength(1);
 	});
 
 	test('a 400 from the API shows its message and points at the model and its fields', async () => {
 		const result = await run({ model: 'other', customModel: 'bad!model' });
-		expect(result.error?.message).toMatch(/^AI\/ML API refused the request \(HTTP 400\): Body validation error! model: Invalid model "bad!model" \(request id .*\)\. Check the model ID/);
+		expect(result.error?.message).toBe('AI/ML API refused the request (HTTP 400)');
+		expect(result.error?.description).toMatch(/^Check the model ID .* AI\/ML API said: "Body validation error! model: Invalid model "bad!model" \(request id .*\)"$/);
 	});
 });
 
 describe('AI/ML API: invalid input is refused before any request', () => {
 	const other = { model: 'other', customModel: KLING };
 	const cases: Array<[string, IDataObject, RegExp]> = [
-		['1080p with 8 s', { resolution: '1080p', duration: 8 }, /^Invalid parameter duration: 8 s is not available at 1080p on pixverse\/v5\/text-to-video: choose 5 s, or 720p or lower for 8 s$/],
-		['an aspect ratio PixVerse lacks', { aspectRatio: '21:9' }, /^Invalid parameter aspectRatio: 21:9 is not available for pixverse\/v5\/text-to-video\. Allowed: 16:9, 4:3, 1:1, 3:4, 9:16$/],
-		['a resolution PixVerse lacks', { resolution: '480p' }, /^Invalid parameter resolution: 480p is not available .* Allowed: 360p, 540p, 720p, 1080p$/],
-		['a duration PixVerse lacks', { duration: 10 }, /^Invalid parameter duration: 10 s is not available .* Allowed: 5 s, 8 s$/],
-		['an unknown style', { style: 'watercolor' }, /^Invalid parameter style: watercolor is not available .* Allowed: None, Anime, 3D Animation, Clay, Comic, Cyberpunk$/],
-		['a negative seed', { seed: -1 }, /^Invalid parameter seed: Seed must be 0 to 2147483647$/],
-		['a fractional seed', { seed: 1.5 }, /^Invalid parameter seed: Seed must be a whole number$/],
-		['an empty prompt', { prompt: '   ' }, /^Invalid parameter prompt: Prompt is empty/],
-		['a prompt longer than PixVerse takes', { prompt: 'x'.repeat(2049) }, /^Invalid parameter prompt: Prompt is longer than the 2048 characters pixverse\/v5\/text-to-video takes$/],
-		['Other model without an ID', { model: 'other', customModel: ' ' }, /^Invalid parameter customModel: Model ID is empty/],
-		['a model ID with spaces', { model: 'other', customModel: 'kling video' }, /^Invalid parameter customModel: Model ID must not contain spaces$/],
-		['Additional Fields that are not JSON', { ...other, additionalFields: '{"duration": 10,}' }, /^Invalid parameter additionalFields: Additional Fields is not valid JSON \(/],
-		['Additional Fields that are a list', { ...other, additionalFields: '[1, 2]' }, /^Invalid parameter additionalFields: Additional Fields must be a JSON object/],
-		['Additional Fields repeating the prompt', { ...other, additionalFields: '{"prompt": "x"}' }, /^Invalid parameter additionalFields: "prompt" comes from the Prompt field/],
-		['Additional Fields repeating a field set above', { ...other, aspectRatio: '16:9', additionalFields: '{"aspect_ratio": "1:1"}' }, /^Invalid parameter additionalFields: "aspect_ratio" is set twice, by Aspect Ratio and in Additional Fields/],
-		['a duration not listed for other models', { ...other, duration: 7 }, /^Invalid parameter duration: 7 s is not available for kling-video\/v1\.6\/standard\/text-to-video\. Allowed: Model's Default, 4 s, 5 s/],
-		['a style for another model (by expression)', { model: `={{ "${KLING}" }}`, style: 'anime' }, /^Invalid parameter style: kling-video\/v1\.6\/standard\/text-to-video does not take a style$/],
-		['an empty job id for get', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/],
+		['1080p with 8 s', { resolution: '1080p', duration: 8 }, /^Invalid Duration \(Seconds\): 8 s is not available at 1080p on PixVerse V5: choose 5 s, or 720p or lower for 8 s \| Nothing was sent/],
+		['an aspect ratio PixVerse lacks', { aspectRatio: '21:9' }, /^Invalid Aspect Ratio: 21:9 is not available for PixVerse V5 \| Allowed: 16:9, 4:3, 1:1, 3:4, 9:16\. /],
+		['a resolution PixVerse lacks', { resolution: '480p' }, /^Invalid Resolution: 480p is not available for PixVerse V5 \| Allowed: 360p, 540p, 720p, 1080p\. /],
+		['a duration PixVerse lacks', { duration: 10 }, /^Invalid Duration \(Seconds\): 10 s is not available for PixVerse V5 \| Allowed: 5 s, 8 s\. /],
+		['an unknown style', { style: 'watercolor' }, /^Invalid Style: watercolor is not available for PixVerse V5 \| Allowed: None, Anime, 3D Animation, Clay, Comic, Cyberpunk\. /],
+		['a negative seed', { seed: -1 }, /^Seed must be 0 to 2147483647 \| /],
+		['a fractional seed', { seed: 1.5 }, /^Seed must be a whole number \| /],
+		['an empty prompt', { prompt: '   ' }, /^Prompt is empty/],
+		['a prompt longer than PixVerse takes', { prompt: 'x'.repeat(2049) }, /^Prompt is longer than the 2048 characters PixVerse V5 takes \| /],
+		['Other model without an ID', { model: 'other', customModel: ' ' }, /^Model ID is empty/],
+		['a model ID with spaces', { model: 'other', customModel: 'kling video' }, /^Model ID must not contain spaces \| /],
+		['Additional Fields that are not JSON', { ...other, additionalFields: '{"duration": 10,}' }, /^Additional Fields is not valid JSON \(/],
+		['Additional Fields that are a list', { ...other, additionalFields: '[1, 2]' }, /^Additional Fields must be a JSON object/],
+		['Additional Fields repeating the prompt', { ...other, additionalFields: '{"prompt": "x"}' }, /^Invalid Additional Fields \(JSON\): "prompt" comes from the Prompt field/],
+		['Additional Fields repeating a field set above', { ...other, aspectRatio: '16:9', additionalFields: '{"aspect_ratio": "1:1"}' }, /^Invalid Additional Fields \(JSON\): "aspect_ratio" is set twice, by Aspect Ratio and in Additional Fields/],
+		['a duration not listed for other models', { ...other, duration: 7 }, /^Invalid Duration \(Seconds\): 7 s is not available for kling-video\/v1\.6\/standard\/text-to-video \| Allowed: Model's Default, 4 s, 5 s/],
+		['a style for another model (by expression)', { model: `={{ "${KLING}" }}`, style: 'anime' }, /^Invalid Style: kling-video\/v1\.6\/standard\/text-to-video does not take a style \| /],
+		['an empty job id for get', { operation: 'get', jobId: ' ' }, /^Job ID is empty \| Give the ID/],
 	];
 
 	test.each(cases)('%s', async (_name, parameters, message) => {
@@ -153,7 +159,9 @@ describe('AI/ML API: invalid input is refused before any request', () => {
 			Object.entries(parameters).map(([key, value]) => [key, ['operation', 'model', 'customModel', 'additionalFields'].includes(key) ? value : `={{ ${JSON.stringify(value)} }}`]),
 		);
 		const result = await run(asExpressions);
-		expect(result.error?.message).toMatch(message);
+		// As n8n shows it: the title (field and model as the editor names them), then what helps.
+		expect(`${result.error?.message} | ${result.error?.description}`).toMatch(message);
+		expect(result.error?.description).toMatch(/Nothing was sent to the provider, so no credits were used\.$/);
 		expect(api.sandbox.requests).toHaveLength(0);
 	});
 });

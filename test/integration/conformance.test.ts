@@ -34,6 +34,8 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 	const jobOf = (item: INodeExecutionData, prompt?: string) =>
 		synchronous ? jobs().find((job) => (job as SandboxJob & { prompt?: string }).prompt === (prompt ?? profile.defaults.prompt)) : box.sandbox.findJob(provider, String(item.json.jobId));
 
+	/** An error as n8n shows it: the title, then the description. */
+	const shown = (error: { message?: string; description?: string | null } | undefined) => `${error?.message} | ${error?.description ?? ''}`;
 	const failedMessage = (jobId: string) => {
 		const message = profile.failed(jobId);
 		return typeof message === 'string' ? new RegExp(`^${escape(message)}$`) : message;
@@ -124,7 +126,7 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 		const result = await run({});
 		expect(submits()).toHaveLength(1);
 		expect(polls()).toHaveLength(0);
-		expect(result.error?.message).toMatch(profile.serverError);
+		expect(shown(result.error)).toMatch(profile.serverError);
 		expect(result.error?.context?.itemIndex).toBe(0);
 		// No job is known: the start request failed. A synchronous API's one request is the job, named by the id the node made.
 		if (synchronous) expect(result.error?.context?.jobId).toMatch(profile.jobId);
@@ -164,21 +166,22 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 		expect(result.items).toHaveLength(0);
 		const jobId = String(synchronous ? result.error?.context?.jobId : jobs()[0].id);
 		expect(jobId).toMatch(profile.jobId);
-		expect(result.error?.message).toMatch(failedMessage(jobId));
-		expect(result.error?.message).toContain(profile.failureReason);
+		expect(shown(result.error)).toMatch(failedMessage(jobId));
+		expect(shown(result.error)).toContain(profile.failureReason);
 		expect(result.error?.context?.jobId).toBe(jobId);
-		if (!synchronous) expect(result.error?.description).toContain('Get operation and this Job ID');
+		// Get would only report the failed job again: it is not offered.
+		expect(result.error?.description).not.toMatch(/Get operation/);
 		expect(submits()).toHaveLength(1);
 	});
 
 	test('a moderated prompt says so in plain words, with the job id', async () => {
 		const result = await run({ prompt: profile.moderated.prompt ?? 'forbidden [sandbox:moderation]' });
-		expect(result.error?.message).toMatch(profile.moderated.message);
+		expect(shown(result.error)).toMatch(profile.moderated.message);
+		expect(result.error?.description).not.toMatch(/Get operation/);
 		if (!synchronous) {
 			const [job] = jobs();
-			expect(result.error?.message).toContain(`(job ${job.id})`);
+			expect(result.error?.description).toContain(`Job ID: ${job.id}.`);
 			expect(result.error?.context?.jobId).toBe(job.id);
-			expect(result.error?.description).toContain('Get operation and this Job ID');
 		}
 	});
 
@@ -188,7 +191,7 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 		await expectVideo(result.items[2], 'three');
 		expect(result.items[1].binary).toBeUndefined();
 		// The item's error is the message the run would have stopped with.
-		expect(String(result.items[1].json.error)).toMatch(failedMessage(String(result.items[1].json.jobId)));
+		expect(`${String(result.items[1].json.error).replace(/ \(item 2\)$/, '')} | ${result.items[1].json.errorDescription}`).toMatch(failedMessage(String(result.items[1].json.jobId)));
 	});
 
 	asyncOnly('without Continue On Fail, one failure stops the batch and names the other jobs', async () => {
@@ -204,8 +207,10 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 	asyncOnly('Max Wait expiry names the job id', async () => {
 		const result = await run({ prompt: 'slow [sandbox:seconds=30]', options: { maxWait: 0.5 } });
 		const [job] = jobs();
-		expect(result.error?.message).toBe(`${label} job ${job.id} did not finish within 0.5 s (last status: queued)`);
-		expect(result.error?.description).toContain(job.id);
+		expect(result.error?.message).toBe(`The ${label} job did not finish within Max Wait (0.5 s)`);
+		// Still running: Get can pick it up, so it is offered, with the id.
+		expect(result.error?.description).toMatch(/^Its last status was queued, .* Run this node with the Get operation and this Job ID/);
+		expect(result.error?.description).toContain(`with ID ${job.id}.`);
 	});
 
 	asyncOnly('submit returns the job at once; get returns its status, then the video', async () => {
@@ -235,9 +240,9 @@ describe.each(PROFILES.map((profile) => [profile.name, profile] as const))('conf
 			await run({}, { apiKey: `${profile.apiKey}-wrong` }),
 			...(synchronous ? [] : [await run({ operation: 'get', jobId: 'nope' })]),
 		];
-		expect(outputs[0].error?.message).toMatch(profile.echoed);
+		expect(shown(outputs[0].error)).toMatch(profile.echoed);
 		expectNoError(outputs[1]);
-		expect(outputs.at(synchronous ? -1 : -2)?.error?.message).toMatch(profile.unauthorized);
+		expect(shown(outputs.at(synchronous ? -1 : -2)?.error)).toMatch(profile.unauthorized);
 		for (const output of outputs) {
 			expect(visibleText(output)).not.toContain(profile.secret);
 			expect(JSON.stringify(output.error ?? null)).not.toContain(profile.secret);

@@ -117,7 +117,7 @@ describe('AI/ML API', () => {
 		expectNoError(result);
 		expect(result.items[0].json.status).toBe('completed');
 		expect(result.items[1].json.error).toBe(
-			'Not submitted: the balance is 180000 credits; this job\'s estimate of 120000 credits would leave 60000 credits, below Keep Balance Above (100000 credits)',
+			'Not submitted: the balance is 180000 credits; this job\'s estimate of 120000 credits would leave 60000 credits, below Keep Balance Above (100000 credits) (item 2)',
 		);
 		expect(api.submits()).toHaveLength(1);
 		expect(routes().filter((r) => r === 'balance')).toHaveLength(2);

@@ -184,7 +184,8 @@ describe('provider URLs pointing inside (SSRF)', () => {
 	test.each(internalUrls)('%s from a public https gateway is refused: the item fails with the job id and why, the address gets 0 requests', async (_name, url) => {
 		gateway.answer = completedWith(url());
 		const result = await run(publicBase());
-		expect(result.error?.message).toMatch(/^Refused to use the address Video Generation API gave \(.*\): .+\(job task_1\)$/);
+		expect(result.error?.message).toMatch(/^Refused to use the address Video Generation API gave \(.*\): .+Allow Private Network URLs$/);
+		expect(result.error?.description).toContain('task_1');
 		expect(result.error?.message).toContain('Allow Private Network URLs');
 		expect(result.error?.description).toContain('Get operation');
 		expect(internal.hits).toBe(0);
@@ -207,7 +208,7 @@ describe('provider URLs pointing inside (SSRF)', () => {
 			gateway.answer = completedWith(url);
 			const result = await run(loopbackBase());
 			expect(result.error?.message).toContain('Refused to use the address');
-			expect(result.error?.message).toContain('(job task_1)');
+			expect(result.error?.description).toContain('task_1');
 		}
 		expect(internal.hits).toBe(1);
 	});
@@ -251,7 +252,8 @@ describe("n8n's own egress filter (N8N_SSRF_PROTECTION_ENABLED=true) applies to 
 		gateway.answer = completedWith(`https://cdn-internal.example:${gateway.tlsPort}${cdnPath}`);
 		const result = await run(publicBase());
 		expect(result.error?.message).toContain('job task_1');
-		expect(result.error?.message).toContain('blocked because it resolves to a restricted IP address');
+		// n8n's own words are the error's text, quoted once in the description.
+		expect(result.error?.description).toContain('blocked because it resolves to a restricted IP address');
 		expect(cdnHits()).toBe(0);
 		// The gateway itself (allowed by name) was asked as usual: the filter sits under the node's own requests.
 		expect(gets().length).toBeGreaterThanOrEqual(1);
@@ -262,7 +264,7 @@ describe("n8n's own egress filter (N8N_SSRF_PROTECTION_ENABLED=true) applies to 
 		gateway.answer = completedWith(`http://127.0.0.1:${internal.port}/latest/meta-data/`);
 		const result = await run(publicBase(), {}, { allowPrivateUrls: true });
 		expect(result.error?.message).toContain('job task_1');
-		expect(result.error?.message).toContain('restricted IP address');
+		expect(result.error?.description).toContain('restricted IP address');
 		expect(internal.hits).toBe(0);
 	}));
 });
@@ -288,7 +290,8 @@ describe('caps and checks', () => {
 
 	test.each(['..', '.', '...', 'a/b', '../../v1/models', 'x\\y'])('job id %p is refused before any request, naming the field', async (jobId) => {
 		const result = await run(loopbackBase(), { operation: 'get', jobId });
-		expect(result.error?.message).toMatch(/^Invalid parameter jobId: Job ID/);
+		expect(result.error?.message).toMatch(/^(Invalid Job ID: )?Job ID/);
+		expect(result.error?.description).toMatch(/Nothing was sent to the provider/);
 		expect(gateway.requests).toHaveLength(0);
 	});
 
@@ -331,6 +334,6 @@ describe('caps and checks', () => {
 			expect(text).toContain('bad key ***');
 			for (const form of [API_KEY, encodeURIComponent(API_KEY), 'h0stile']) expect(text).not.toContain(form);
 		}
-		expect(failed.error?.message).toContain('(job task_1)');
+		expect(failed.error?.description).toContain('Job ID: task_1.');
 	});
 });

@@ -26,8 +26,10 @@ const jobImages = <T>(provider: ProviderSandbox, index = 0) => (provider.jobs()[
 
 /** An error raised before any request: it names the field, and the sandbox saw nothing at all. */
 function expectRefusedBeforeAnyRequest(provider: ProviderSandbox, error: Error | undefined, pattern: RegExp) {
-	expect(error?.message).toMatch(pattern);
-	expect((error as { description?: string }).description).toBe('Nothing was sent to the provider, so no credits were used.');
+	// As n8n shows it: the title (field and model as the editor names them), then what helps.
+	const description = (error as { description?: string }).description;
+	expect(`${error?.message} | ${description}`).toMatch(pattern);
+	expect(description).toMatch(/Nothing was sent to the provider, so no credits were used\.$/);
 	expect(provider.sandbox.requests).toHaveLength(0);
 }
 
@@ -79,7 +81,7 @@ describe('Magic Hour: image to video', () => {
 		const url = 'https://images.example.com/still.PNG?v=2';
 		const result = await run({ model: 'seedance', imageSource: 'url', imageUrl: url, endImageSource: 'url', endImageUrl: 'api-assets/id/1234.png', resolution: '480p', duration: 4 });
 		// The sandbox accepts only file paths it handed out: this one was never uploaded.
-		expect(result.error?.message).toMatch(/end_image_file_path api-assets\/id\/1234\.png was not uploaded/);
+		expect(result.error?.description).toMatch(/end_image_file_path api-assets\/id\/1234\.png was not uploaded/);
 		expect(provider.submits()[0].body).toMatchObject({ model: 'seedance', assets: { image_file_path: url, end_image_file_path: 'api-assets/id/1234.png' } });
 		expect(provider.sandbox.requestsTo('magicHour', 'upload')).toHaveLength(0);
 		provider.sandbox.reset();
@@ -89,11 +91,11 @@ describe('Magic Hour: image to video', () => {
 	});
 
 	test.each([
-		[{ imageSource: 'url', imageUrl: 'https://images.example.com/still' }, /^Invalid parameter imageUrl: Magic Hour needs the URL's path to end in the image's file extension/],
+		[{ imageSource: 'url', imageUrl: 'https://images.example.com/still' }, /^Invalid Image URL: Magic Hour needs the URL's path to end in the image's file extension/],
 		// A model from an expression: n8n keeps every model's fields, so an end frame can reach a model without one.
-		[{ model: '={{ "sora-2" }}', duration: 4, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid parameter endImageSource: sora-2 takes no end frame\. Models that do: default, kling-2\.6, kling-3\.0, ltx-2\.3, seedance-1\.5, seedance-2\.0, seedance-2\.0-mini, seedance-2\.5, veo3\.1, veo3\.1-audio, veo3\.1-lite, kling-2\.5, kling-2\.5-audio, seedance$/],
-		[{ resolution: '720p', imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid parameter endImageSource: kling-2\.5 takes an end frame at 1080p only, not at 720p/],
-		[{ imageSource: 'binary', imageBinaryProperty: 'photo' }, /^Invalid parameter imageBinaryProperty: the input item has no binary field "photo" \(its binary fields: data\)$/],
+		[{ model: '={{ "sora-2" }}', duration: 4, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid End Frame: Sora 2 takes no end frame \| Models that do: Default.*, Kling 2\.6, Kling 3\.0, .*Veo 3\.1.*\. Nothing was sent/],
+		[{ resolution: '720p', imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid End Frame: Kling 2\.5 \(Legacy\) takes an end frame at 1080p only, not at 720p/],
+		[{ imageSource: 'binary', imageBinaryProperty: 'photo' }, /^Invalid Image Binary Field: the input item has no binary field "photo" \(its binary fields: data\) \| Nothing was sent/],
 	])('refused before any request: %j', async (parameters, message) => {
 		const result = await run(parameters, { inputItems: item({ data: inlineBinary(PNG) }) });
 		expectRefusedBeforeAnyRequest(provider, result.error, message);
@@ -101,7 +103,7 @@ describe('Magic Hour: image to video', () => {
 
 	test('a GIF is refused before any request (Magic Hour takes no GIF images)', async () => {
 		const result = await run({ imageSource: 'binary' }, { inputItems: item({ data: inlineBinary(PNG, 'image/gif', 'a.gif') }) });
-		expectRefusedBeforeAnyRequest(provider, result.error, /imageBinaryProperty: binary field "data" holds image\/gif; this provider takes png, jpg, webp/);
+		expectRefusedBeforeAnyRequest(provider, result.error, /^Invalid Image Binary Field: binary field "data" holds image\/gif; this provider takes png, jpg, webp/);
 	});
 
 	test('an upload that fails (503) is sent again from the start: the bytes arrive whole, one job', async () => {
@@ -186,16 +188,16 @@ describe('Kling (useapi.net): image to video', () => {
 	});
 
 	test.each([
-		[{ model: '={{ "kling-v2-1-master" }}', imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid parameter endImageSource: kling-v2-1-master takes no end frame\. Models that do: kling-v1-6, kling-v1-5, kling-v2-5, kling-v2-6, kling-v3-0$/],
-		[{ model: 'kling-v2-6', mode: 'pro', enableAudio: true, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid parameter endImageSource: kling-v2-6 makes audio only from a start frame alone/],
-		[{ imageSource: 'url', imageUrl: 'ftp://x.example/a.png' }, /^Invalid parameter imageUrl: "ftp:\/\/x\.example\/a\.png" is not an image URL/],
+		[{ model: '={{ "kling-v2-1-master" }}', imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid End Frame: Kling 2\.1 Master takes no end frame \| Models that do: Kling 1\.6, Kling 1\.5, Kling 2\.5, Kling 2\.6, Kling 3\.0\. Nothing was sent/],
+		[{ model: 'kling-v2-6', mode: 'pro', enableAudio: true, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid End Frame: Kling 2\.6 makes audio only from a start frame alone \| Remove the end frame, or switch Enable Audio off\. /],
+		[{ imageSource: 'url', imageUrl: 'ftp://x.example/a.png' }, /^Invalid Image URL: "ftp:\/\/x\.example\/a\.png" is not an image URL/],
 	])('refused before any request: %j', async (parameters, message) => {
 		expectRefusedBeforeAnyRequest(provider, (await run(parameters)).error, message);
 	});
 
 	test('a WebP image is refused before any request: useapi.net takes PNG and JPEG only', async () => {
 		const result = await run({ imageSource: 'binary' }, { inputItems: item({ data: inlineBinary(PNG, 'image/webp', 'a.webp') }) });
-		expectRefusedBeforeAnyRequest(provider, result.error, /^Invalid parameter imageBinaryProperty: binary field "data" holds image\/webp; this provider takes png, jpg images only$/);
+		expectRefusedBeforeAnyRequest(provider, result.error, /^Invalid Image Binary Field: binary field "data" holds image\/webp; this provider takes png, jpg images only \| Nothing was sent/);
 	});
 });
 
@@ -209,7 +211,7 @@ describe('AI/ML API: image to video', () => {
 		expectRefusedBeforeAnyRequest(
 			provider,
 			result.error,
-			/^Invalid parameter imageSource: pixverse\/v5\/text-to-video does not take an image\. Models that do: pixverse\/v5\/image-to-video, pixverse\/v5\/transition, klingai\/v2\.5-turbo\/pro\/image-to-video, alibaba\/wan2\.5-i2v-preview$/,
+			/^Invalid Image \(Image-to-Video\): PixVerse V5 does not take an image \| Models that do: PixVerse V5 Image to Video, PixVerse V5 Transition \(First and Last Frame\), Kling 2\.5 Turbo Pro Image to Video, Wan 2\.5 Image to Video \(Preview\)\. Nothing was sent/,
 		);
 	});
 
@@ -227,7 +229,7 @@ describe('AI/ML API: image to video', () => {
 		expectRefusedBeforeAnyRequest(
 			provider,
 			result.error,
-			/^Invalid parameter imageSource: pixverse\/v5\/image-to-video takes the image by URL only \(AI\/ML API documents a URL only for it, and has no file upload for video models\)\. Models that take it from a binary field: klingai\/v2\.5-turbo\/pro\/image-to-video, alibaba\/wan2\.5-i2v-preview$/,
+			/^Invalid Image \(Image-to-Video\): PixVerse V5 Image to Video takes the image by URL only \(AI\/ML API documents a URL only for it, and has no file upload for video models\) \| Models that take it from a binary field: Kling 2\.5 Turbo Pro Image to Video, Wan 2\.5 Image to Video \(Preview\)\. Nothing was sent/,
 		);
 	});
 
@@ -252,9 +254,9 @@ describe('AI/ML API: image to video', () => {
 	});
 
 	test.each([
-		[{ model: 'alibaba/wan2.5-i2v-preview' }, /^Invalid parameter imageSource: alibaba\/wan2\.5-i2v-preview animates an image: set Image to From Binary Field or From URL$/],
-		[{ model: 'pixverse/v5/transition', imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'none' }, /^Invalid parameter endImageSource: pixverse\/v5\/transition needs an end frame/],
-		[{ model: 'other', customModel: 'bytedance/seedance-1-0-lite-i2v', imageSource: 'binary' }, /^Invalid parameter imageSource: bytedance\/seedance-1-0-lite-i2v takes the image by URL only/],
+		[{ model: 'alibaba/wan2.5-i2v-preview' }, /^Invalid Image \(Image-to-Video\): Wan 2\.5 Image to Video \(Preview\) animates an image: set Image to From Binary Field or From URL \| Nothing was sent/],
+		[{ model: 'pixverse/v5/transition', imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'none' }, /^Invalid End Frame: PixVerse V5 Transition \(First and Last Frame\) needs an end frame/],
+		[{ model: 'other', customModel: 'bytedance/seedance-1-0-lite-i2v', imageSource: 'binary' }, /^Invalid Image \(Image-to-Video\): bytedance\/seedance-1-0-lite-i2v takes the image by URL only/],
 	])('refused before any request: %j', async (parameters, message) => {
 		expectRefusedBeforeAnyRequest(provider, (await run(parameters, { inputItems: item({ data: inlineBinary(PNG) }) })).error, message);
 	});

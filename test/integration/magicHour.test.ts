@@ -28,11 +28,14 @@ function run(parameters: IDataObject, extra: Parameters<typeof runDefault>[1] & 
 	});
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('Magic Hour: capacity (HTTP 429 on submit)', () => {
 	test('a 429 lasting past Max Wait ends with the provider\'s words and how long the node waited; no job was made', async () => {
 		provider.sandbox.fault({ provider: 'magicHour', route: 'submit', status: 429, retryAfter: 0, times: 20 });
 		const result = await run({ options: { maxWait: 4 } });
-		expect(result.error?.message).toMatch(/Magic Hour is rate limiting requests \(HTTP 429\): Too Many Requests/);
+		expect(result.error?.message).toBe('Magic Hour is rate limiting requests (HTTP 429)');
+		expect(result.error?.description).toMatch(/^Try again later or lower Concurrency\. Magic Hour said: "Too Many Requests"/);
 		expect(result.error?.description).toMatch(/waited up to Max Wait \(4 s\) for capacity and asked 3 time\(s\); no job was made/);
 		expect(result.error?.httpCode).toBe('429');
 		// Backoff (1 s, 2 s) even when the provider says Retry-After: 0: 3 asks fit in 4 s.
@@ -46,8 +49,8 @@ describe('Magic Hour: a project complete without downloads', () => {
 		const result = await run({ prompt: 'a fox [sandbox:nodownloads]' });
 		const [job] = jobs();
 		expect(result.items).toHaveLength(0);
-		expect(result.error?.message).toMatch(/Magic Hour could not make the video: the provider reported the job complete but gave no video/);
-		expect(result.error?.message).toContain(job.id);
+		expect(result.error?.message).toBe('Magic Hour reported the job complete but gave no video');
+		expect(result.error?.description).toContain(`Job ID: ${job.id}.`);
 		expect(result.error?.context?.jobId).toBe(job.id);
 		expect(downloads()).toHaveLength(0);
 		const got = await run({ operation: 'get', jobId: job.id });
@@ -183,7 +186,9 @@ describe('Magic Hour: failures explain themselves', () => {
 		const stoppedAfter = Date.now() - canceledAt;
 		const requestsAtStop = provider.sandbox.requests.length;
 		expect(stoppedAfter).toBeLessThan(1000);
-		expect(result.error?.message).toMatch(/^Canceled while waiting for Magic Hour job cm/);
+		expect(result.error?.message).toBe('The execution was canceled while the Magic Hour job was running');
+		// The job runs on at Magic Hour: Get can still bring it, so it is offered.
+		expect(result.error?.description).toMatch(/with ID cm\S+\. Run this node with the Get operation/);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(provider.sandbox.requests.length).toBe(requestsAtStop);
 	});
@@ -196,19 +201,19 @@ describe('Magic Hour: invalid input is refused before any request', () => {
 		const { duration, aspectRatio, resolution } = model.fields;
 		const valid = { model: model.value, duration: duration.default, aspectRatio: aspectRatio.default, resolution: resolution.default };
 		const badDuration = [1, 7, 61, 13].find((d) => !duration.values.includes(d))!;
-		cases.push([`${model.value}: duration ${badDuration}`, { ...valid, duration: badDuration }, /duration: .* is not available for .* Allowed: /]);
+		cases.push([`${model.value}: duration ${badDuration}`, { ...valid, duration: badDuration }, new RegExp(`^Invalid Duration \\(Seconds\\): .* is not available for ${escapeRegExp(model.name)} \\| Allowed: `)]);
 		const badRatio = ['1:1', '4:3'].find((r) => !aspectRatio.values.includes(r))!;
-		cases.push([`${model.value}: aspect ratio ${badRatio}`, { ...valid, aspectRatio: badRatio }, /aspectRatio: .* Allowed: /]);
+		cases.push([`${model.value}: aspect ratio ${badRatio}`, { ...valid, aspectRatio: badRatio }, new RegExp(`^Invalid Aspect Ratio: .* is not available for ${escapeRegExp(model.name)} \\| Allowed: `)]);
 		const badResolution = ['480p', '4k'].find((r) => !resolution.values.includes(r))!;
-		cases.push([`${model.value}: resolution ${badResolution}`, { ...valid, resolution: badResolution }, /resolution: .* Allowed: /]);
+		cases.push([`${model.value}: resolution ${badResolution}`, { ...valid, resolution: badResolution }, new RegExp(`^Invalid Resolution: .* is not available for ${escapeRegExp(model.name)} \\| Allowed: `)]);
 	}
-	cases.push(['empty prompt', { prompt: '   ' }, /prompt: Prompt is empty/]);
+	cases.push(['empty prompt', { prompt: '   ' }, /^Prompt is empty/]);
 	cases.push(['prompt over 2000 characters', { prompt: 'x'.repeat(2001) }, /longer than 2000/]);
 	// Any well-formed id goes to Magic Hour (a model newer than the node); a malformed one is refused here.
-	cases.push(['malformed model id', { model: 'Kling 9' }, /model: "Kling 9" is not a Magic Hour model ID \(lower case letters, digits, dots and hyphens, e.g. seedance-2.5\). Listed models: default, kling-2.6/]);
-	cases.push(['end frame past 8 s on Veo 3.1', { model: 'veo3.1', duration: 16, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /duration: veo3.1 takes an end frame only for videos of 8 s or less, not 16 s/]);
-	cases.push(['concurrency -1', { options: { concurrency: -1 } }, /concurrency: Concurrency must be 0 \(automatic\) to 50/]);
-	cases.push(['empty job id for get', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/]);
+	cases.push(['malformed model id', { model: 'Kling 9' }, /^Invalid Model: "Kling 9" is not a Magic Hour model ID \(lower case letters, digits, dots and hyphens, e.g. seedance-2.5\) \| Listed models: default, kling-2.6/]);
+	cases.push(['end frame past 8 s on Veo 3.1', { model: 'veo3.1', duration: 16, imageSource: 'url', imageUrl: 'https://x.example/a.png', endImageSource: 'url', endImageUrl: 'https://x.example/b.png' }, /^Invalid Duration \(Seconds\): Veo 3\.1 takes an end frame only for videos of 8 s or less, not 16 s \| Choose a shorter duration, or no end frame\./]);
+	cases.push(['concurrency -1', { options: { concurrency: -1 } }, /^Concurrency must be 0 \(automatic\) to 50/]);
+	cases.push(['empty job id for get', { operation: 'get', jobId: ' ' }, /^Job ID is empty \| Give the ID/]);
 
 	test.each(cases)('%s', async (_name, parameters, message) => {
 		// Expressions bypass the UI's option lists, as a saved or generated workflow can.
@@ -216,13 +221,15 @@ describe('Magic Hour: invalid input is refused before any request', () => {
 			Object.entries(parameters).map(([key, value]) => [key, typeof value === 'object' || key === 'operation' ? value : `={{ ${JSON.stringify(value)} }}`]),
 		);
 		const result = await run(asExpressions);
-		expect(result.error?.message).toMatch(message);
+		// As n8n shows it: the title (field and model as the editor names them), then what helps.
+		expect(`${result.error?.message} | ${result.error?.description}`).toMatch(message);
+		expect(result.error?.description).toMatch(/Nothing was sent to the provider, so no credits were used\.$/);
 		expect(provider.sandbox.requests).toHaveLength(0);
 	});
 
 	test('a deprecated alias is held to its base model\'s rules', async () => {
 		const result = await run({ model: 'veo3.1-audio', duration: 5 });
-		expect(result.error?.message).toMatch(/duration: 5 s is not available for veo3.1/);
+		expect(result.error?.message).toMatch(/^Invalid Duration \(Seconds\): 5 s is not available for Veo 3\.1$/);
 		expect(provider.sandbox.requests).toHaveLength(0);
 	});
 });

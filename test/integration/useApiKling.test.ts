@@ -171,7 +171,8 @@ describe('Kling (useapi.net): submit and get', () => {
 
 	test('get with an unknown id, or with another account\'s email, explains the 404', async () => {
 		const unknown = await run({ operation: 'get', jobId: '123' });
-		expect(unknown.error?.message).toMatch(/has no such Kling task \(HTTP 404\).*deleted, failed at moderation, or the Kling account ran out of credits/);
+		expect(unknown.error?.message).toBe('useapi.net has no such Kling task (HTTP 404)');
+		expect(unknown.error?.description).toMatch(/^It was deleted, failed at moderation, or the Kling account ran out of credits/);
 		const submitted = await run({ operation: 'submit' });
 		const { jobId } = submitted.items[0].json as { jobId: string };
 		await linkAccount('other@example.com', 2);
@@ -194,8 +195,10 @@ describe('Kling (useapi.net): retries', () => {
 		const result = await run({});
 		const [job] = jobs();
 		expect(polls()).toHaveLength(1);
-		expect(result.error?.message).toMatch(/rejected by Kling's content moderation \(HTTP 500\)/);
-		expect(result.error?.message).toContain(`(job ${job.taskId})`);
+		expect(result.error?.message).toBe("The prompt was rejected by Kling's content moderation (HTTP 500)");
+		// A moderation verdict is final: the job id, but no offer of Get.
+		expect(result.error?.description).toContain(`Job ID: ${job.taskId}.`);
+		expect(result.error?.description).not.toMatch(/Get operation/);
 	});
 
 	test('429 on submit without Retry-After waits about 10 s, as useapi.net\'s own client does', async () => {
@@ -221,27 +224,30 @@ describe('Kling (useapi.net): failures explain themselves', () => {
 		const result = await run({ prompt: 'forbidden [sandbox:moderation]' });
 		expect(submits()).toHaveLength(1);
 		expect(jobs()).toHaveLength(0);
-		expect(result.error?.message).toMatch(/^The prompt was rejected by Kling's content moderation \(HTTP 500\): The content you uploaded appears to violate the community guidelines/);
+		expect(result.error?.message).toBe("The prompt was rejected by Kling's content moderation (HTTP 500)");
+		expect(result.error?.description).toMatch(/^Rephrase the prompt: the same prompt would be refused again\. Kling \(useapi\.net\) said: "The content you uploaded appears to violate the community guidelines/);
+		expect(result.error?.description?.split('community guidelines')).toHaveLength(2);
 		expect(result.error?.httpCode).toBe('500');
 	});
 
 	test('a task that vanished (404 on poll) names the likely causes and the job id', async () => {
 		const result = await run({ prompt: 'forbidden [sandbox:moderation=gone]' });
 		const [job] = jobs();
-		expect(result.error?.message).toMatch(/no such Kling task \(HTTP 404\).*failed at moderation/);
-		expect(result.error?.message).toContain(String(job.taskId));
+		expect(result.error?.message).toBe('useapi.net has no such Kling task (HTTP 404)');
+		expect(result.error?.description).toMatch(/failed at moderation/);
 		expect(result.error?.description).toContain(`with ID ${job.taskId}`);
 	});
 
 	test('596: the linked account needs attention, and a poll is not retried for it', async () => {
 		provider.sandbox.fault({ provider: PROVIDER, route: 'submit', status: 596, times: 1 });
 		const onSubmit = await run({});
-		expect(onSubmit.error?.message).toMatch(/linked Kling account needs attention \(HTTP 596\).*add the account again/);
+		expect(onSubmit.error?.message).toMatch(/linked Kling account needs attention \(HTTP 596\)/);
+		expect(onSubmit.error?.description).toMatch(/add the account again/);
 		provider.sandbox.reset();
 		provider.sandbox.fault({ provider: PROVIDER, route: 'poll', status: 596, times: 5 });
 		const onPoll = await run({});
 		expect(polls()).toHaveLength(1);
-		expect(onPoll.error?.message).toContain(`(job ${jobs()[0].taskId})`);
+		expect(onPoll.error?.description).toContain(`with ID ${jobs()[0].taskId}.`);
 	});
 
 	test('402: the useapi.net subscription is explained', async () => {
@@ -259,25 +265,25 @@ describe('Kling (useapi.net): invalid input is refused before any request', () =
 		const valid: IDataObject = { model: model.value, duration: duration.default, aspectRatio: aspectRatio.default };
 		if (mode) valid.mode = mode.default;
 		const badDuration = [7, 16, 2].find((d) => !duration.values.includes(d))!;
-		cases.push([`${model.value}: duration ${badDuration}`, { ...valid, duration: badDuration }, /duration: .* is not available for .* Allowed: /]);
-		cases.push([`${model.value}: aspect ratio 4:3`, { ...valid, aspectRatio: '4:3' }, /aspectRatio: 4:3 is not available for .* Allowed: 16:9, 9:16, 1:1/]);
-		if (mode) cases.push([`${model.value}: mode ultra`, { ...valid, mode: 'ultra' }, /mode: ultra is not available for .* Allowed: Standard/]);
+		cases.push([`${model.value}: duration ${badDuration}`, { ...valid, duration: badDuration }, new RegExp(`^Invalid Duration \\(Seconds\\): ${badDuration} s is not available for ${model.name} \\| Allowed: `)]);
+		cases.push([`${model.value}: aspect ratio 4:3`, { ...valid, aspectRatio: '4:3' }, new RegExp(`^Invalid Aspect Ratio: 4:3 is not available for ${model.name} \\| Allowed: 16:9, 9:16, 1:1`)]);
+		if (mode) cases.push([`${model.value}: mode ultra`, { ...valid, mode: 'ultra' }, new RegExp(`^Invalid Mode: ultra is not available for ${model.name} \\| Allowed: Standard`)]);
 	}
-	cases.push(['4k mode on 3.0 Turbo', { model: 'kling-v3-0-turbo', duration: 5, mode: '4k' }, /mode: 4K is not available for kling-v3-0-turbo/]);
-	cases.push(['Kling 2.6 audio in Standard mode', { model: 'kling-v2-6', mode: 'std', enableAudio: true }, /enableAudio: kling-v2-6 makes audio in Pro mode only/]);
-	cases.push(['empty prompt', { prompt: '   ' }, /prompt: Prompt is empty/]);
-	cases.push(['prompt over 2500 characters', { prompt: 'x'.repeat(2501) }, /prompt: Prompt is longer than 2500 characters/]);
-	cases.push(['negative prompt over 2500 characters', { model: 'kling-v1-6', negativePrompt: 'x'.repeat(2501) }, /negativePrompt: Negative Prompt is longer than 2500/]);
-	cases.push(['CFG scale above 1', { model: 'kling-v1-5', cfgScale: 1.5 }, /cfgScale: CFG Scale must be 0 to 1/]);
-	cases.push(['unknown model', { model: 'kling-v9' }, /model: "kling-v9" is not a model of this node. Allowed: kling-v1-6, kling-v1-5/]);
-	cases.push(['max jobs 51', { maxJobs: 51 }, /maxJobs: Max Jobs must be 1 to 50/]);
-	cases.push(['max jobs 2.5', { maxJobs: 2.5 }, /maxJobs: Max Jobs must be a whole number/]);
-	cases.push(['email that is no email', { email: 'kling-account' }, /email: Kling Account Email is not an email address/]);
-	cases.push(['reply URL that is no URL', { replyUrl: 'my webhook' }, /replyUrl: Reply URL must be a full http\(s\) URL/]);
-	cases.push(['reply URL of another scheme', { replyUrl: 'ftp://example.com/x' }, /replyUrl: Reply URL must be an http\(s\) URL/]);
-	cases.push(['concurrency -1', { options: { concurrency: -1 } }, /concurrency: Concurrency must be 0 \(automatic\) to 50/]);
-	cases.push(['empty job id for get', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/]);
-	cases.push(['bad email for get', { operation: 'get', jobId: '1', email: 'nobody' }, /email: Kling Account Email is not an email address/]);
+	cases.push(['4k mode on 3.0 Turbo', { model: 'kling-v3-0-turbo', duration: 5, mode: '4k' }, /^Invalid Mode: 4K is not available for Kling 3\.0 Turbo \| Allowed: /]);
+	cases.push(['Kling 2.6 audio in Standard mode', { model: 'kling-v2-6', mode: 'std', enableAudio: true }, /^Invalid Enable Audio: Kling 2\.6 makes audio in Pro mode only \| Set Mode to Pro, or switch Enable Audio off\. Nothing was sent/]);
+	cases.push(['empty prompt', { prompt: '   ' }, /^Prompt is empty: describe the video to generate \| Nothing was sent/]);
+	cases.push(['prompt over 2500 characters', { prompt: 'x'.repeat(2501) }, /^Prompt is longer than 2500 characters \|/]);
+	cases.push(['negative prompt over 2500 characters', { model: 'kling-v1-6', negativePrompt: 'x'.repeat(2501) }, /^Negative Prompt is longer than 2500/]);
+	cases.push(['CFG scale above 1', { model: 'kling-v1-5', cfgScale: 1.5 }, /^CFG Scale must be 0 to 1/]);
+	cases.push(['unknown model', { model: 'kling-v9' }, /^Invalid Model: "kling-v9" is not a model of this node \| Allowed: kling-v1-6, kling-v1-5/]);
+	cases.push(['max jobs 51', { maxJobs: 51 }, /^Max Jobs must be 1 to 50/]);
+	cases.push(['max jobs 2.5', { maxJobs: 2.5 }, /^Max Jobs must be a whole number/]);
+	cases.push(['email that is no email', { email: 'kling-account' }, /^Kling Account Email is not an email address/]);
+	cases.push(['reply URL that is no URL', { replyUrl: 'my webhook' }, /^Reply URL must be a full http\(s\) URL/]);
+	cases.push(['reply URL of another scheme', { replyUrl: 'ftp://example.com/x' }, /^Reply URL must be an http\(s\) URL/]);
+	cases.push(['concurrency -1', { options: { concurrency: -1 } }, /^Concurrency must be 0 \(automatic\) to 50/]);
+	cases.push(['empty job id for get', { operation: 'get', jobId: ' ' }, /^Job ID is empty \| Give the ID that the Submit operation/]);
+	cases.push(['bad email for get', { operation: 'get', jobId: '1', email: 'nobody' }, /^Kling Account Email is not an email address/]);
 
 	test.each(cases)('%s', async (_name, parameters, message) => {
 		// Expressions bypass the UI's option lists and ranges, as a saved or generated workflow can.
@@ -285,8 +291,10 @@ describe('Kling (useapi.net): invalid input is refused before any request', () =
 			Object.entries(parameters).map(([key, value]) => [key, typeof value === 'object' || key === 'operation' ? value : `={{ ${JSON.stringify(value)} }}`]),
 		);
 		const result = await run(asExpressions);
-		expect(result.error?.message).toMatch(message);
-		expect(result.error?.description).toMatch(/Nothing was sent|All problems|Give the ID/);
+		// The title names the field as the editor shows it, never its internal name; the description says what helps.
+		expect(`${result.error?.message} | ${result.error?.description}`).toMatch(message);
+		expect(result.error?.message).not.toMatch(/\b(duration|aspectRatio|enableAudio|negativePrompt|cfgScale|maxJobs|replyUrl|jobId|kling-v\d-\d)\b/);
+		expect(result.error?.description).toMatch(/Nothing was sent to the provider, so no credits were used\.$/);
 		expect(provider.sandbox.requests).toHaveLength(0);
 	});
 });

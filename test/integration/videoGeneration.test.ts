@@ -83,8 +83,9 @@ describe.each(STYLES)('Video Generation API, %s style (%s)', (style) => {
 	test('403 insufficient_user_quota is explained as out of quota (credits)', async () => {
 		gw.sandbox.fault({ provider: PROVIDER, route: 'submit', status: 403 });
 		const result = await run(style, {});
-		expect(result.error?.message).toMatch(/out of quota, that is out of credits \(HTTP 403 insufficient_user_quota\): 用户额度不足/);
-		expect(result.error?.message).toMatch(/Top up/);
+		expect(result.error?.message).toMatch(/out of quota, that is out of credits \(HTTP 403 insufficient_user_quota\)$/);
+		expect(result.error?.description).toMatch(/^Top up the balance.* said: "用户额度不足/);
+		expect(result.error?.message).not.toMatch(/Top up|用户额度不足/);
 		expect(result.error?.httpCode).toBe('403');
 		expect(submits()).toHaveLength(1);
 	});
@@ -129,7 +130,8 @@ describe('Video Generation API: the Task API\'s response shapes', () => {
 		expect(result.items[0].json).toMatchObject({ jobId: job.id, status: 'completed' });
 		await gw.expectVideoOf(result);
 		const failed = await run('videoGenerations', { prompt: 'doomed [sandbox:fail]' }, { dialect });
-		expect(failed.error?.message).toMatch(/could not make the video: upstream task failed/);
+		expect(failed.error?.message).toBe('Video Generation API could not make the video');
+		expect(failed.error?.description).toMatch(/Video Generation API said: "upstream task failed/);
 	});
 
 	test('the envelope\'s progress "NN%" becomes a number', async () => {
@@ -169,19 +171,19 @@ describe('Video Generation API: the Task API\'s response shapes', () => {
 
 describe('Video Generation API: invalid input is refused before any request', () => {
 	const cases: Array<[string, Style, IDataObject, RegExp]> = [
-		['empty model', 'videoGenerations', { model: modelId('  ') }, /model: Model is empty/],
-		['empty prompt', 'videos', { prompt: '   ' }, /prompt: Prompt is empty/],
-		['duration 5.5', 'videoGenerations', { duration: '={{ 5.5 }}' }, /duration: Duration \(Seconds\) must be a whole number from 0 to 600/],
-		['duration -1', 'videos', { duration: '={{ -1 }}' }, /duration: Duration \(Seconds\) must be a whole number from 0 to 600/],
-		['width 10', 'videoGenerations', { additionalFields: { width: 10 } }, /width: Width must be a whole number from 64 to 8192/],
-		['fps as text', 'videoGenerations', { additionalFields: { fps: '={{ "fast" }}' } }, /fps: Frame Rate \(FPS\) must be a whole number/],
-		['width without height in the Videos API', 'videos', { additionalFields: { width: 1280 } }, /height: The Videos API sends Width and Height together as size/],
-		['metadata not JSON', 'videoGenerations', { additionalFields: { metadata: '{bad' } }, /metadata: Metadata \(JSON\) is not valid JSON/],
-		['metadata an array', 'videos', { additionalFields: { metadata: '[1, 2]' } }, /metadata: Metadata \(JSON\) must be a JSON object/],
-		['image URL not http', 'videoGenerations', { imageSource: 'url', imageUrl: 'ftp://example.com/a.png' }, /imageUrl: "ftp:\/\/example.com\/a.png" is not an image URL/],
-		['image binary field missing', 'videos', { imageSource: 'binary', imageBinaryProperty: 'photo' }, /imageBinaryProperty: the input item has no binary field "photo" \(it has no binary data\)/],
+		['empty model', 'videoGenerations', { model: modelId('  ') }, /^Model is empty/],
+		['empty prompt', 'videos', { prompt: '   ' }, /^Prompt is empty/],
+		['duration 5.5', 'videoGenerations', { duration: '={{ 5.5 }}' }, /^Duration \(Seconds\) must be a whole number from 0 to 600/],
+		['duration -1', 'videos', { duration: '={{ -1 }}' }, /^Duration \(Seconds\) must be a whole number from 0 to 600/],
+		['width 10', 'videoGenerations', { additionalFields: { width: 10 } }, /^Width must be a whole number from 64 to 8192/],
+		['fps as text', 'videoGenerations', { additionalFields: { fps: '={{ "fast" }}' } }, /^Frame Rate \(FPS\) must be a whole number/],
+		['width without height in the Videos API', 'videos', { additionalFields: { width: 1280 } }, /^Invalid Height: The Videos API sends Width and Height together as size/],
+		['metadata not JSON', 'videoGenerations', { additionalFields: { metadata: '{bad' } }, /^Metadata \(JSON\) is not valid JSON/],
+		['metadata an array', 'videos', { additionalFields: { metadata: '[1, 2]' } }, /^Metadata \(JSON\) must be a JSON object/],
+		['image URL not http', 'videoGenerations', { imageSource: 'url', imageUrl: 'ftp://example.com/a.png' }, /^Invalid Image URL: "ftp:\/\/example.com\/a.png" is not an image URL/],
+		['image binary field missing', 'videos', { imageSource: 'binary', imageBinaryProperty: 'photo' }, /^Invalid Image Binary Field: the input item has no binary field "photo" \(it has no binary data\)/],
 		['unknown API style', 'nope' as Style, {}, /Invalid parameter apiStyle: "nope". Allowed: videoGenerations, videos/],
-		['empty job id for get', 'videos', { operation: 'get', jobId: ' ' }, /jobId: Job ID is empty/],
+		['empty job id for get', 'videos', { operation: 'get', jobId: ' ' }, /^Job ID is empty/],
 	];
 
 	test.each(cases)('%s', async (_name, style, parameters, message) => {
@@ -193,7 +195,7 @@ describe('Video Generation API: invalid input is refused before any request', ()
 	test('a binary field that holds no image is refused, naming it', async () => {
 		const inputItems = [{ json: {}, binary: { data: { data: Buffer.from('hello').toString('base64'), mimeType: 'text/plain' } } }];
 		const result = await run('videoGenerations', { imageSource: 'binary' }, { inputItems });
-		expect(result.error?.message).toMatch(/imageBinaryProperty: binary field "data" holds text\/plain, not an image/);
+		expect(result.error?.message).toMatch(/^Invalid Image Binary Field: binary field "data" holds text\/plain, not an image/);
 		expect(gw.sandbox.requests).toHaveLength(0);
 	});
 

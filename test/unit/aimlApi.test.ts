@@ -7,7 +7,7 @@ import { UI_TABLE } from '../../nodes/AimlApi/description';
 import { finished } from '../../nodes/shared/engine/engine';
 import { aimlApiBaseUrl, aimlApiProvider, failureOf, snapshotOf, type Generation } from '../../nodes/AimlApi/provider';
 import type { FieldValue } from '../../nodes/shared/capabilities/table';
-import { readInputWith, visibleProperties } from '../helpers/capabilities';
+import { readInputWith, thrownBy, visibleProperties } from '../helpers/capabilities';
 
 const description = new AimlApi().description;
 const KLING = 'kling-video/v1.6/standard/text-to-video';
@@ -26,13 +26,14 @@ describe('the capability table, the UI and the validation agree', () => {
 	});
 
 	test.each(cases)('$model.value: each field shows exactly its values and default, each accepted, others refused', ({ model, parameters }) => {
-		const id = parameters.customModel ?? model.value;
+		// Errors name the model as the Model list does; a typed-in id is its own name.
+		const name = parameters.customModel ?? model.name;
 		for (const { property: field, valueType } of TABLE.fields) {
 			const choice = model.fields[field.name];
 			const properties = shown(parameters, field.name);
 			if (!choice) {
 				expect({ field: field.name, shown: properties.length }).toEqual({ field: field.name, shown: 0 });
-				expect(() => read({ ...parameters, [field.name]: 'anime' })).toThrow(new RegExp(`^Invalid parameter ${field.name}: ${escape(id)} does not take a ${field.displayName.toLowerCase()}$`));
+				expect(() => read({ ...parameters, [field.name]: 'anime' })).toThrow(new RegExp(`^Invalid ${field.name}: ${escape(name)} does not take a ${field.displayName.toLowerCase()}$`));
 				continue;
 			}
 			expect({ field: field.name, shown: properties.length }).toEqual({ field: field.name, shown: 1 });
@@ -47,7 +48,9 @@ describe('the capability table, the UI and the validation agree', () => {
 				});
 			}
 			const outsider = valueType === 'number' ? 7 : 'not-a-value';
-			expect(() => read({ ...parameters, [field.name]: outsider })).toThrow(new RegExp(`^Invalid parameter ${field.name}: .* is not available for ${escape(id)}\\. Allowed: `));
+			const refused = thrownBy(() => read({ ...parameters, [field.name]: outsider }));
+			expect(refused.message).toMatch(new RegExp(`^Invalid ${field.name}: .* is not available for ${escape(name)}$`));
+			expect(refused.description).toMatch(/^Allowed: /);
 		}
 	});
 
@@ -73,14 +76,14 @@ describe('the capability table, the UI and the validation agree', () => {
 				const refused = r === '1080p' && d === 8;
 				const parameters = { model: PIXVERSE_V5, resolution: r, duration: d };
 				expect({ r, d, notice: shown(parameters, 'longAt1080pNotice').length }).toEqual({ r, d, notice: refused ? 1 : 0 });
-				if (refused) expect(() => read(parameters)).toThrow(/^Invalid parameter duration: 8 s is not available at 1080p/);
+				if (refused) expect(() => read(parameters)).toThrow(/^Invalid duration: 8 s is not available at 1080p on PixVerse V5/);
 				else expect(read(parameters)).toMatchObject({ resolution: r, duration: d });
 			}
 		expect(shown({ model: OTHER_MODEL, customModel: KLING, resolution: '1080p', duration: 8 }, 'longAt1080pNotice')).toHaveLength(0);
 	});
 
 	test('a typed-in PixVerse id is held to the PixVerse rules', () => {
-		expect(() => read({ model: OTHER_MODEL, customModel: PIXVERSE_V5, aspectRatio: '21:9' })).toThrow(/aspectRatio: 21:9 is not available for pixverse/);
+		expect(() => read({ model: OTHER_MODEL, customModel: PIXVERSE_V5, aspectRatio: '21:9' })).toThrow(/^Invalid aspectRatio: 21:9 is not available for PixVerse V5$/);
 		expect(read({ model: OTHER_MODEL, customModel: PIXVERSE_V5 })).toMatchObject({ model: PIXVERSE_V5, aspectRatio: '16:9', resolution: '720p', duration: 5 });
 	});
 
@@ -136,7 +139,8 @@ describe('errors, credential, node', () => {
 		const said = 'You\'ve run out of credits. (request id r-1)';
 		expect(aimlApiProvider.explainError!({ statusCode: 403, providerMessage: said, phase: 'submit' })).toEqual({
 			kind: 'credits',
-			message: `Your AI/ML API account is out of credits (HTTP 403): ${said}. Top up at https://aimlapi.com/app/billing/, then run again.`,
+			message: 'Your AI/ML API account is out of credits (HTTP 403)',
+			hint: 'Top up at https://aimlapi.com/app/billing/, then run again.',
 		});
 		expect(aimlApiProvider.explainError!({ statusCode: 404, phase: 'poll' })?.message).toBe('AI/ML API has no video generation with this ID (HTTP 404)');
 		expect(aimlApiProvider.explainError!({ statusCode: 500, phase: 'poll' })).toBeUndefined();

@@ -94,7 +94,10 @@ describe('order and completion', () => {
 	test('a job the provider calls complete without a video fails, naming the job', async () => {
 		const provider = new MemoryProvider();
 		const result = await runMemory(provider, ['a fox [empty]']);
-		expect(result.error?.message).toMatch(/Memory could not make the video: the provider reported the job complete but gave no video \(job job-1\)/);
+		expect(result.error?.message).toBe('Memory reported the job complete but gave no video');
+		expect(result.error?.description).toContain('Job ID: job-1.');
+		// Get would only report the job as failed: no offer of it.
+		expect(result.error?.description).not.toMatch(/Get operation/);
 		expect(result.error?.context?.jobId).toBe('job-1');
 	});
 

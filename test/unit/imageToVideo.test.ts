@@ -70,8 +70,8 @@ describe('AI/ML API', () => {
 	});
 
 	test('validation: an image is required by image models, refused by text models, before any request', () => {
-		expect(() => read({ model: PIXVERSE_V5_IMAGE })).toThrow(/^Invalid parameter imageSource: pixverse\/v5\/image-to-video animates an image/);
-		expect(() => read({ model: PIXVERSE_V5, imageSource: 'url', imageUrl: 'https://x.example/a.png' })).toThrow(/^Invalid parameter imageSource: pixverse\/v5\/text-to-video does not take an image\. Models that do: /);
+		expect(() => read({ model: PIXVERSE_V5_IMAGE })).toThrow(/^Invalid imageSource: PixVerse V5 Image to Video animates an image/);
+		expect(() => read({ model: PIXVERSE_V5, imageSource: 'url', imageUrl: 'https://x.example/a.png' })).toThrow(/^Invalid imageSource: PixVerse V5 does not take an image$/);
 		expect(read({ model: PIXVERSE_V5_IMAGE, imageSource: 'url', imageUrl: 'https://x.example/a.png' })).toMatchObject({ image: { source: 'url', url: 'https://x.example/a.png' } });
 	});
 });

@@ -45,8 +45,8 @@ test('the typed model ID: shown for "Other model" only, sent as typed, with any 
 test('Veo 3.1 takes an end frame only up to 8 s, and says so before any request', () => {
 	const base = { operation: 'generate', prompt: 'x', imageSource: 'url', imageUrl: 'https://example.com/a.png', endImageSource: 'url', endImageUrl: 'https://example.com/b.png', resolution: '720p' };
 	expect(readInputWith(magicHourProvider, { ...base, model: 'veo3.1-lite', duration: 8 })).toMatchObject({ model: 'veo3.1-lite', endImage: { source: 'url' } });
-	expect(() => readInputWith(magicHourProvider, { ...base, model: 'veo3.1', duration: 16 })).toThrow(/duration: veo3.1 takes an end frame only for videos of 8 s or less, not 16 s/);
-	expect(() => readInputWith(magicHourProvider, { ...base, model: 'wan-2.2', duration: 5 })).toThrow(/wan-2.2 takes no end frame/);
+	expect(() => readInputWith(magicHourProvider, { ...base, model: 'veo3.1', duration: 16 })).toThrow(/^Invalid duration: Veo 3\.1 takes an end frame only for videos of 8 s or less, not 16 s$/);
+	expect(() => readInputWith(magicHourProvider, { ...base, model: 'wan-2.2', duration: 5 })).toThrow(/^Invalid endImageSource: Wan 2\.2 takes no end frame$/);
 	expect(() => readInputWith(magicHourProvider, { ...base, model: 'seedance-2.5', duration: 5, resolution: '480p' })).not.toThrow();
 });
 

@@ -87,7 +87,7 @@ describe('capability table, UI and validation', () => {
 	});
 
 	test('Kling 2.6 makes audio in Pro mode only', () => {
-		expect(() => read({ model: 'kling-v2-6', mode: 'std', enableAudio: true })).toThrow(/enableAudio: kling-v2-6 makes audio in Pro mode only/);
+		expect(() => read({ model: 'kling-v2-6', mode: 'std', enableAudio: true })).toThrow(/^Invalid enableAudio: Kling 2\.6 makes audio in Pro mode only$/);
 		expect(read({ model: 'kling-v2-6', mode: 'pro', enableAudio: true })).toMatchObject({ mode: 'pro', enableAudio: true });
 		expect(read({ model: 'kling-v2-6', mode: 'std', enableAudio: false })).toMatchObject({ mode: 'std', enableAudio: false });
 	});
@@ -161,7 +161,10 @@ describe('errors', () => {
 
 	test('404 means a missing account on submit and a missing task on a poll', () => {
 		expect(explain(404, { error: 'Configuration not found' }, 'submit')?.message).toMatch(/no linked Kling account/);
-		expect(explain(404, { error: 'Task not found' }, 'poll')?.message).toMatch(/deleted, failed at moderation, or the Kling account ran out of credits/);
+		expect(explain(404, { error: 'Task not found' }, 'poll')).toMatchObject({
+			message: 'useapi.net has no such Kling task (HTTP 404)',
+			hint: expect.stringMatching(/deleted, failed at moderation, or the Kling account ran out of credits/),
+		});
 	});
 });
 

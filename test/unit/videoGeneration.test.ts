@@ -27,7 +27,7 @@ describe('the field table drives the UI and the validation', () => {
 				expect([typeof min, typeof max]).toEqual(['number', 'number']);
 				expect(property.typeOptions).toMatchObject({ minValue: min, maxValue: max, numberPrecision: 0 });
 				const over = { ...base, ...(field.name === 'duration' ? { duration: max! + 1 } : { additionalFields: { [field.name]: max! + 1 } }) };
-				expect(() => readInputWith(PROVIDERS.videoGenerations, over)).toThrow(new RegExp(`${field.name}: .* from ${min} to ${max}`));
+				expect(() => readInputWith(PROVIDERS.videoGenerations, over)).toThrow(new RegExp(`^${field.name === 'duration' ? 'Duration \\(Seconds\\)' : '.*'} .* from ${min} to ${max}`));
 			}
 		}
 	});
@@ -39,7 +39,7 @@ describe('the field table drives the UI and the validation', () => {
 			).length;
 		expect(nShown('videoGenerations')).toBe(1);
 		expect(nShown('videos')).toBe(0);
-		expect(() => readInputWith(PROVIDERS.videos, { ...base, additionalFields: { n: 2 } })).toThrow(/n: Number of Videos is not part of the Videos API/);
+		expect(() => readInputWith(PROVIDERS.videos, { ...base, additionalFields: { n: 2 } })).toThrow(/^Number of Videos is not part of the Videos API/);
 		expect(readInputWith(PROVIDERS.videoGenerations, { ...base, additionalFields: { n: 2 } }).n).toBe(2);
 	});
 
@@ -137,7 +137,7 @@ describe('errors a gateway answers', () => {
 	});
 
 	test('a 404 on submit points at the API style and the Base URL', () => {
-		expect(explain({ statusCode: 404 })?.message).toMatch(/does not serve POST \/v1\/videos .* Try the other API Style/);
+		expect(explain({ statusCode: 404 })).toMatchObject({ message: 'The gateway does not serve POST /v1/videos (HTTP 404)', hint: expect.stringMatching(/^Try the other API Style/) });
 		expect(PROVIDERS.videoGenerations.explainError!({ phase: 'submit', statusCode: 404 })?.message).toMatch(/POST \/v1\/video\/generations/);
 	});
 });

@@ -20,6 +20,7 @@ export type TraitBag = Readonly<Record<string, string | number | boolean>>;
 export interface ModelSpec<Traits extends TraitBag = TraitBag> {
 	/** The provider's model id, exactly as the provider spells it. */
 	value: string;
+	/** The model as the node's list shows it ("Kling 2.5"): errors name it so. */
 	name: string;
 	description?: string;
 	/** Model-dependent fields; a field a model lacks is hidden for it and refused if set. */
@@ -201,7 +202,7 @@ export function checkModelFields(table: CapabilityTable) {
 			if (value === undefined || value === '' || value === null) continue;
 			const choice = model.fields[name];
 			if (!choice) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${model.value} does not take a ${displayName.toLowerCase()}` });
+				ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${model.name} does not take a ${displayName.toLowerCase()}` });
 				continue;
 			}
 			const normalized = field.valueType === 'number' ? Number(value) : String(value);
@@ -209,7 +210,7 @@ export function checkModelFields(table: CapabilityTable) {
 				ctx.addIssue({
 					code: z.ZodIssueCode.custom,
 					path: [name],
-					message: `${labelOf(field, normalized as FieldValue)} is not available for ${model.value}. Allowed: ${choice.values.map((v) => labelOf(field, v)).join(', ')}`,
+					message: `${labelOf(field, normalized as FieldValue)} is not available for ${model.name}. Allowed: ${choice.values.map((v) => labelOf(field, v)).join(', ')}`,
 				});
 			}
 		}

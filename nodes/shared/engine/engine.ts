@@ -10,6 +10,8 @@ import { cancellableSleep } from './sleep';
 import { Transport } from '../transport/transport';
 import { guardBaseUrl } from '../transport/urlGuard';
 import { storeVideo, type DownloadRules } from '../transport/download';
+import { describeInvalid, invalidInput, type InputIssue } from '../validation/input';
+import { fieldDisplayName, type NodeProperties } from '../validation/fieldNames';
 import { isFinal, isSynchronous, type AsyncVideoProvider, type JobInput, type JobSnapshot, type VideoProvider } from './providerContract';
 
 /**
@@ -50,6 +52,8 @@ export interface RunOverride {
 	operation?: Operation;
 	wait?: WaitStrategy;
 	jobs?: GivenJob[];
+	/** The node's parameters (every version): errors name fields as the editor shows them for the node's version. */
+	properties?: NodeProperties;
 	/** Given jobs: a job that ended without its video is reported in Generate's words (the error names the job). */
 	reportAsGenerate?: boolean;
 	/** Given jobs: no request is retried past this time (epoch ms). */
@@ -266,10 +270,33 @@ class NodeRun<Input extends JobInput> {
 			const wait = this.override.wait;
 			return { input: wait?.kind === 'callback' ? withCallbackUrl(ctx, provider, input, wait.url, itemIndex) : input, context, options };
 		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError(ctx.getNode(), error);
-			this.results[itemIndex] = [{ json: { error: error.message, status: 'failed' }, pairedItem: { item: itemIndex } }];
+			const nodeError = this.named(asNodeError(ctx.getNode(), error), itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			const json: IDataObject = { error: nodeError.message, status: 'failed' };
+			if (typeof nodeError.description === 'string' && nodeError.description) json.errorDescription = nodeError.description;
+			this.results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
 			return undefined;
 		}
+	}
+
+	/** "item 2" when the node runs on more than one item (n8n's own nodes name the item that failed); none for one. */
+	itemLabel(itemIndex: number): string | undefined {
+		return this.items.length > 1 ? `item ${itemIndex + 1}` : undefined;
+	}
+
+	/** The field as the editor shows it for this node's version ("Duration (Seconds)"), else its name. */
+	fieldLabel(field: string): string {
+		return fieldDisplayName(this.override.properties, this.ctx.getNode(), field) ?? field;
+	}
+
+	/** An invalid-input error in the user's words: the field's display name and the item. */
+	named(error: VideoNodeError, itemIndex: number): VideoNodeError {
+		const issues = error.context.invalid as InputIssue[] | undefined;
+		if (!issues?.length) return error;
+		const { message, description } = describeInvalid(issues, (field) => this.fieldLabel(field), this.itemLabel(itemIndex));
+		error.message = message;
+		error.description = description;
+		return error;
 	}
 }
 
@@ -327,6 +354,8 @@ class ItemRun<Input extends JobInput> {
 				// A failed item says so in `status`, whatever failed; `jobStatus` is the job's own (a
 				// `completed` job whose download failed can be fetched later with Get and its `jobId`).
 				const json: IDataObject = { error: nodeError.message, status: 'failed' };
+				// What helps, and the provider's own words, which the title leaves out.
+				if (typeof nodeError.description === 'string' && nodeError.description) json.errorDescription = nodeError.description;
 				if (this.jobId) json.jobId = this.jobId;
 				if (this.snapshot) json.jobStatus = this.snapshot.status;
 				node.results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
@@ -374,7 +403,7 @@ class ItemRun<Input extends JobInput> {
 
 	/** A job that ended without its video, as an error. */
 	private jobFailedError(snapshot: JobSnapshot): NodeOperationError {
-		const error = new NodeOperationError(this.ctx.getNode(), failureMessage(this.provider, snapshot), { itemIndex: this.itemIndex });
+		const error = new NodeOperationError(this.ctx.getNode(), failureMessage(this.provider, snapshot), { itemIndex: this.itemIndex, description: failureHelp(this.provider, snapshot) });
 		error.context.failureKind = snapshot.failure?.kind ?? snapshot.status;
 		return error;
 	}
@@ -434,7 +463,9 @@ class ItemRun<Input extends JobInput> {
 		while (!isFinal(snapshot.status)) {
 			const now = Date.now();
 			if (now >= deadline)
-				throw new NodeOperationError(this.ctx.getNode(), `${provider.displayName} job ${snapshot.jobId} did not finish within ${maxWait} s (last status: ${snapshot.status})`);
+				throw new NodeOperationError(this.ctx.getNode(), `The ${provider.displayName} job did not finish within Max Wait (${maxWait} s)`, {
+					description: `Its last status was ${snapshot.status}, and it keeps running at ${provider.displayName}. To wait longer next time, raise Max Wait in Options.`,
+				});
 			const nextCheckAt = checkedAt + nextPollDelayMs(checkedAt - startedAt, pollInterval * 1000);
 			await cancellableSleep(Math.max(0, Math.min(nextCheckAt, deadline) - now), this.node.batch.signal);
 			checkedAt = Date.now();
@@ -491,7 +522,6 @@ class ItemRun<Input extends JobInput> {
 			maxBytes: options.maxDownloadSize * 1024 * 1024,
 		};
 		if (isSynchronous(provider)) return rules;
-		rules.later = `run Get with job ID ${snapshot.jobId} to download it later without paying again`;
 		// A status check is free and never makes a job: a signed link that expired gets renewed by it.
 		rules.refresh = async () => {
 			const fresh = finished(await provider.status(this.api, snapshot.jobId, plan.context));
@@ -500,20 +530,36 @@ class ItemRun<Input extends JobInput> {
 		return rules;
 	}
 
-	/** Every failure as an n8n error with the item and, once a job exists, its id and how to pick it up. */
+	/**
+	 * Every failure as an n8n error in the user's words: the item (when there are several) and, once a
+	 * job exists, its id. "Run Get" is offered only where Get can still bring the video: a job still
+	 * running (Max Wait reached, a canceled execution, a network error while polling) or a completed
+	 * one whose download failed. A failed or canceled job gets no such offer: Get would only report it
+	 * as failed.
+	 */
 	private withJob(error: unknown): VideoNodeError {
 		const { provider, jobId } = this;
-		const nodeError = asNodeError(this.ctx.getNode(), error);
+		const nodeError = this.node.named(asNodeError(this.ctx.getNode(), error), this.itemIndex);
 		// Provider texts reach errors in many ways (answers, echoes): none may carry the key.
 		nodeError.message = this.api.redact(nodeError.message);
 		if (typeof nodeError.description === 'string') nodeError.description = this.api.redact(nodeError.description);
-		if (isCanceled(error)) nodeError.message = jobId ? `Canceled while waiting for ${provider.displayName} job ${jobId}` : 'The execution was canceled';
+		if (isCanceled(error)) nodeError.message = jobId ? `The execution was canceled while the ${provider.displayName} job was running` : 'The execution was canceled';
 		nodeError.context.itemIndex = this.itemIndex;
+		const item = this.node.itemLabel(this.itemIndex);
+		if (item && !nodeError.message.endsWith(`(${item})`)) nodeError.message += ` (${item})`;
 		if (!jobId) return nodeError;
 		nodeError.context.jobId = jobId;
-		if (!nodeError.message.includes(jobId)) nodeError.message += ` (job ${jobId})`;
-		if (!isSynchronous(provider))
-			nodeError.description = `The job was submitted to ${provider.displayName} with ID ${jobId}. Run this node with the Get operation and this Job ID to pick it up without paying again.`;
+		// A status check answered with a moderation verdict is as final as a failed job.
+		const verdict = (nodeError.context.api as { kind?: string } | undefined)?.kind === 'moderation';
+		// The Get operation itself gets no offer of Get: the user is already running it.
+		const fetchable =
+			!isSynchronous(provider) && this.node.operation !== 'get' && !verdict && this.snapshot?.status !== 'failed' && this.snapshot?.status !== 'canceled';
+		nodeError.context.fetchable = fetchable;
+		const job = fetchable
+			? `The job was submitted to ${provider.displayName} with ID ${jobId}. Run this node with the Get operation and this Job ID to pick it up without paying again.`
+			: `Job ID: ${jobId}.`;
+		const said = typeof nodeError.description === 'string' ? nodeError.description : '';
+		if (!said.includes(jobId) || fetchable) nodeError.description = [said, job].filter(Boolean).join(' ');
 		return nodeError;
 	}
 
@@ -559,17 +605,8 @@ function runKeyOf(ctx: IExecuteFunctions): RunKey | undefined {
 
 function readJobId(ctx: IExecuteFunctions, itemIndex: number, provider: { jobIdMayContainSlash?: boolean }): string {
 	const jobId = String(ctx.getNodeParameter('jobId', itemIndex, '') ?? '').trim();
-	if (!jobId)
-		throw new NodeOperationError(ctx.getNode(), 'Invalid parameter jobId: Job ID is empty', {
-			itemIndex,
-			description: 'Give the ID that the Submit operation (or an error message) returned.',
-		});
-	const problem = jobIdProblem(jobId, provider);
-	if (problem)
-		throw new NodeOperationError(ctx.getNode(), `Invalid parameter jobId: ${problem}`, {
-			itemIndex,
-			description: 'Give the ID that the Submit operation (or an error message) returned. Nothing was sent.',
-		});
+	const problem = jobId ? jobIdProblem(jobId, provider) : 'Job ID is empty';
+	if (problem) throw invalidInput(ctx.getNode(), itemIndex, [{ field: 'jobId', problem: `${problem}. Give the ID that the Submit operation (or an error message) returned` }]);
 	return jobId;
 }
 
@@ -594,20 +631,37 @@ function redactSnapshot(snapshot: JobSnapshot, api: Transport): JobSnapshot {
 	return { ...snapshot, failure, details };
 }
 
+/** The engine's own reason for a "complete" job without a video (not the provider's words). */
+const NO_VIDEO = 'the provider reported the job complete but gave no video';
+
 /**
  * What "finished" means is the engine's: a job the provider calls complete but that has no video is a
  * failed job (its id goes into the error), whatever the provider.
  */
 export function finished(snapshot: JobSnapshot): JobSnapshot {
 	if (snapshot.status !== 'completed' || snapshot.videos.length) return snapshot;
-	return { ...snapshot, status: 'failed', failure: { message: 'the provider reported the job complete but gave no video', kind: 'other' } };
+	return { ...snapshot, status: 'failed', failure: { message: NO_VIDEO, kind: 'other' } };
 }
 
+/** A failed job's title: what happened, in plain words (the provider's own words go to the description). */
 export function failureMessage(provider: VideoProvider<JobInput>, snapshot: JobSnapshot): string {
+	if (snapshot.status === 'canceled') return `The ${provider.displayName} job was canceled`;
+	if (snapshot.failure?.message === NO_VIDEO) return `${provider.displayName} reported the job complete but gave no video`;
+	if (snapshot.failure?.kind === 'moderation') return `${provider.displayName} rejected the prompt at content moderation`;
+	if (snapshot.failure?.kind === 'credits') return `Your ${provider.displayName} account is out of credits`;
+	return `${provider.displayName} could not make the video`;
+}
+
+/** A failed job's description: what helps, then the provider's reason once, quoted. */
+export function failureHelp(provider: VideoProvider<JobInput>, snapshot: JobSnapshot): string {
+	const name = provider.displayName;
 	const reason = snapshot.failure?.message;
-	const said = reason ? `: ${reason}` : '';
-	if (snapshot.status === 'canceled') return `The ${provider.displayName} job was canceled${said}`;
-	if (snapshot.failure?.kind === 'moderation') return `${provider.displayName} rejected the prompt at content moderation${said}`;
-	if (snapshot.failure?.kind === 'credits') return `Your ${provider.displayName} account is out of credits${said}`;
-	return `${provider.displayName} could not make the video${said}`;
+	let help: string;
+	if (snapshot.status === 'canceled') help = `The job was canceled at ${name} (in its dashboard, or by ${name} itself). Run the node again to make a new video.`;
+	else if (snapshot.failure?.kind === 'moderation')
+		help = 'Rephrase the prompt (and check the input image, if any) and run the node again: the same input would be refused again.';
+	else if (snapshot.failure?.kind === 'credits') help = `Add credits to your ${name} account, then run the node again.`;
+	else help = 'Run the node again to try once more. If it fails again, change the input: the prompt, the image, or the model and its settings.';
+	const said = reason && reason !== NO_VIDEO ? ` ${name} said: "${reason}"` : '';
+	return help + said;
 }

@@ -139,8 +139,11 @@ export interface ApiErrorInfo {
 }
 
 export interface ExplainedError {
+	/** What happened, in plain words: the error's title. Never the provider's own text (added once, to the description). */
 	message: string;
 	/** The transport never repeats a request whose failure is of a lasting kind (failures/nodeErrors.ts LASTING_KINDS). */
+	/** What helps: the start of the error's description. */
+	hint?: string;
 	kind: 'moderation' | 'credits' | 'auth' | 'rate-limit' | 'not-found' | 'input' | 'server' | 'network' | 'other';
 }
 

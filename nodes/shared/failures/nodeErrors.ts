@@ -16,16 +16,24 @@ const LASTING_KINDS: ReadonlySet<ExplainedError['kind']> = new Set(['moderation'
 
 export const isLastingKind = (kind: ExplainedError['kind']): boolean => LASTING_KINDS.has(kind);
 
-export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedError, retryAfterMs?: number): NodeApiError {
+/**
+ * An HTTP failure in n8n's shape: the title says what happened (explained.message), the description
+ * what helps (explained.hint) and then the provider's own words, once.
+ */
+export function apiError(node: INode, info: ApiErrorInfo, explained: ExplainedError, retryAfterMs?: number, speaker = 'The provider'): NodeApiError {
 	const response: JsonObject = { message: explained.message };
 	if (info.statusCode) response.httpCode = String(info.statusCode);
+	const words = info.providerMessage?.trim();
+	const said = words ? (info.statusCode ? `${speaker} said: "${words}"` : `The error was: "${words}"`) : undefined;
+	const description = [explained.hint, said].filter(Boolean).join(' ') || undefined;
 	const error = new NodeApiError(node, response, {
 		message: explained.message,
-		description: info.providerMessage,
+		description,
 		httpCode: info.statusCode ? String(info.statusCode) : undefined,
 	});
 	// NodeApiError swaps a message naming a network code (ECONNABORTED, ETIMEDOUT) for n8n's generic text; ours says more.
 	error.message = explained.message;
+	error.description = description ?? null;
 	error.context.api = { phase: info.phase, kind: explained.kind, statusCode: info.statusCode, networkCode: info.networkCode, lasting: isLastingKind(explained.kind), retryAfterMs };
 	return error;
 }

@@ -211,6 +211,5 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, spec: Opt
 			maxDownloadSize: DEFAULT_MAX_DOWNLOAD_MB,
 			...Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== '')),
 		},
-		'Options',
 	);
 }

@@ -1,8 +1,8 @@
-import { BINARY_ENCODING, NodeOperationError, type IBinaryData, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { BINARY_ENCODING, type IBinaryData, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { createHash } from 'crypto';
-import { modelsTakingImage, modelsWhere, type CapabilityTable, type ImageSupport, type ModelSpec } from '../capabilities/table';
+import { modelsTakingImage, type CapabilityTable, type ImageSupport, type ModelSpec } from '../capabilities/table';
 import { JOB_OPERATIONS } from '../fields/common';
-import { paramReader } from '../validation/input';
+import { invalidInput, paramReader } from '../validation/input';
 import type { UploadBody } from '../transport/transport';
 
 /**
@@ -184,6 +184,13 @@ const FIELDS = {
 
 const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
 
+/** The models for which `predicate` holds, as the Model list names them (errors name models so). */
+const modelNamesWhere = (table: CapabilityTable, predicate: (model: ModelSpec) => boolean) =>
+	table.models
+		.filter(predicate)
+		.map((m) => m.name)
+		.join(', ');
+
 /**
  * Reads and checks one item's images for `model`. Throws before any request: an image for a model
  * that takes none (naming the models that do), a binary image where only URLs go, a missing binary
@@ -192,10 +199,7 @@ const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
 export function readImages(ctx: IExecuteFunctions, itemIndex: number, model: ModelSpec | undefined, rules: ImageRules): ImageInputs {
 	const param = paramReader(ctx, itemIndex);
 	const fail = (field: string, message: string): never => {
-		throw new NodeOperationError(ctx.getNode(), `Invalid parameter ${field}: ${message}`, {
-			itemIndex,
-			description: 'Nothing was sent to the provider, so no credits were used.',
-		});
+		throw invalidInput(ctx.getNode(), itemIndex, [{ field, problem: message }]);
 	};
 	const sourceOf = (field: string, value: unknown): ImageSource => {
 		const source = String(value ?? 'none') as ImageSource;
@@ -206,10 +210,10 @@ export function readImages(ctx: IExecuteFunctions, itemIndex: number, model: Mod
 	if (!model) return {};
 	const support = model.image;
 	if (source === 'none') {
-		if (support?.start === 'required') fail('imageSource', `${model.value} animates an image: set Image to From Binary Field or From URL`);
+		if (support?.start === 'required') fail('imageSource', `${model.name} animates an image: set Image to From Binary Field or From URL`);
 		return {};
 	}
-	if (!support) fail('imageSource', `${model.value} does not take an image. Models that do: ${modelsTakingImage(rules.table).join(', ')}`);
+	if (!support) fail('imageSource', `${model.name} does not take an image. Models that do: ${modelNamesWhere(rules.table, (m) => !!m.image)}`);
 	const image = readImage(ctx, itemIndex, 'image', source, model, support!.binary, rules, fail);
 
 	// An end frame is read only where the model shows its fields; elsewhere it counts only if really given
@@ -217,16 +221,16 @@ export function readImages(ctx: IExecuteFunctions, itemIndex: number, model: Mod
 	const endSource = sourceOf('endImageSource', param('endImageSource', 'none'));
 	const endGiven = endSource === 'binary' || (endSource === 'url' && String(param('endImageUrl', '') ?? '').trim() !== '');
 	if (!support!.end) {
-		if (endGiven) fail('endImageSource', `${model.value} takes no end frame. Models that do: ${modelsTakingImage(rules.table, true).join(', ') || 'none'}`);
+		if (endGiven) fail('endImageSource', `${model.name} takes no end frame. Models that do: ${modelNamesWhere(rules.table, (m) => !!m.image?.end) || 'none'}`);
 		return { image };
 	}
 	if (endSource === 'none') {
-		if (support!.end === 'required') fail('endImageSource', `${model.value} needs an end frame (the last frame): set End Frame to From URL or From Binary Field`);
+		if (support!.end === 'required') fail('endImageSource', `${model.name} needs an end frame (the last frame): set End Frame to From URL or From Binary Field`);
 		return { image };
 	}
 	const resolutions = support!.endResolutions;
 	if (resolutions && rules.resolution !== undefined && !resolutions.includes(rules.resolution))
-		fail('endImageSource', `${model.value} takes an end frame at ${resolutions.join(', ')} only, not at ${rules.resolution}: choose ${resolutions.join(' or ')}, or no end frame`);
+		fail('endImageSource', `${model.name} takes an end frame at ${resolutions.join(', ')} only, not at ${rules.resolution}: choose ${resolutions.join(' or ')}, or no end frame`);
 	return { image, endImage: readImage(ctx, itemIndex, 'endImage', endSource, model, endBinary(support!), rules, fail) };
 }
 
@@ -250,10 +254,10 @@ function readImage(
 		return { source: 'url', url };
 	}
 	if (!binaryAllowed) {
-		const binaryModels = modelsWhere(rules.table, (m) => !!m.image && (which === 'image' ? m.image.binary : !!m.image.end && endBinary(m.image)));
+		const binaryModels = modelNamesWhere(rules.table, (m) => !!m.image && (which === 'image' ? m.image.binary : !!m.image.end && endBinary(m.image)));
 		fail(
 			names.source,
-			`${model.value} takes the ${names.label} by URL only${rules.urlOnlyReason ? ` (${rules.urlOnlyReason})` : ''}. Models that take it from a binary field: ${binaryModels.join(', ') || 'none'}`,
+			`${model.name} takes the ${names.label} by URL only${rules.urlOnlyReason ? ` (${rules.urlOnlyReason})` : ''}. Models that take it from a binary field: ${binaryModels || 'none'}`,
 		);
 	}
 	const property = String(param(names.binary, names.defaultProperty) ?? '').trim();

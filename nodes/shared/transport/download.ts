@@ -50,7 +50,7 @@ export interface DownloadRules {
 	 * absent where there is no job to ask about (a synchronous API's one request is the job).
 	 */
 	refresh?: () => Promise<string | undefined>;
-	/** How to get the video later, for the error ("run Get with job ID …"); absent without a Get operation. */
+	/** How to get the video later, for the error's description ("Run … the Get operation …"); absent without a Get operation. */
 	later?: string;
 }
 
@@ -66,6 +66,8 @@ type FaultKind = 'not-video' | 'short' | 'stall' | 'timeout' | 'too-large' | 're
 
 /** Why one attempt did not store the video; `final` faults end the download at once. */
 class DownloadFault extends Error {
+	/** The video host's own words (the HTTP error's description), for the item's error description. */
+	said?: string;
 	constructor(
 		readonly kind: FaultKind,
 		message: string,
@@ -124,9 +126,9 @@ async function freshLink(ctx: IExecuteFunctions, rules: DownloadRules, refusal: 
 		fresh = await rules.refresh?.();
 	} catch (error) {
 		if (isCanceled(error)) throw canceledError(ctx.getNode());
-		throw failure(ctx, rules, new DownloadFault('refused', `${refusal.message}, and asking for a fresh link failed: ${(error as Error).message}`), 1, true);
+		throw failure(ctx, rules, Object.assign(new DownloadFault('refused', `${refusal.message}, and asking for a fresh link failed: ${(error as Error).message}`), { said: refusal.said }), 1, true);
 	}
-	if (!fresh) throw failure(ctx, rules, new DownloadFault('refused', `${refusal.message}, and the job's status gave no fresh link`), 1, true);
+	if (!fresh) throw failure(ctx, rules, Object.assign(new DownloadFault('refused', `${refusal.message}, and the job's status gave no fresh link`), { said: refusal.said }), 1, true);
 	return fresh;
 }
 
@@ -135,18 +137,25 @@ function asFault(error: unknown): DownloadFault {
 	const api = (error as { context?: { api?: { statusCode?: number } } })?.context?.api;
 	const message = (error as Error)?.message ?? String(error);
 	const status = api?.statusCode;
-	if (status === 401 || status === 403 || status === 404 || status === 410) return new DownloadFault('refused', message);
-	// Other 4xx (but 408 and 429) will not change on a retry.
-	if (status !== undefined && status < 500 && status !== 408 && status !== 429) return new DownloadFault('http', message, true);
-	return new DownloadFault(status ? 'http' : 'broken', message);
+	const fault =
+		status === 401 || status === 403 || status === 404 || status === 410
+			? new DownloadFault('refused', message)
+			: // Other 4xx (but 408 and 429) will not change on a retry.
+				status !== undefined && status < 500 && status !== 408 && status !== 429
+				? new DownloadFault('http', message, true)
+				: new DownloadFault(status ? 'http' : 'broken', message);
+	const said = (error as { description?: unknown })?.description;
+	if (typeof said === 'string' && said) fault.said = said;
+	return fault;
 }
 
 /** The item's error: what went wrong with the download, the job's id and how to fetch the video later. */
 function failure(ctx: IExecuteFunctions, rules: DownloadRules, fault: DownloadFault, requests: number, refreshed: boolean): NodeOperationError {
 	const tries = requests > 1 ? ` (${requests} requests${refreshed ? ', one after asking for a fresh link' : ''})` : refreshed ? ' (after asking for a fresh link)' : '';
-	const later = rules.later ? `; ${rules.later}` : '';
-	const message = `Downloading the video of job ${rules.jobId} failed: ${fault.message}${tries}${later}`;
-	const error = new NodeOperationError(ctx.getNode(), message);
+	const message = `Downloading the video of job ${rules.jobId} failed: ${fault.message}${tries}`;
+	// What helps goes to the description: the title says what happened.
+	const description = [fault.said, rules.later].filter(Boolean).join(' ');
+	const error = new NodeOperationError(ctx.getNode(), message, description ? { description } : {});
 	// n8n swaps a message naming a network code (ECONNRESET) for its generic text; ours says more.
 	error.message = message;
 	error.context.download = { kind: fault.kind, requests };

@@ -244,7 +244,8 @@ export class Transport {
 			const retry = isRetryable(info) && !isLastingKind(explained.kind) && attempt < attempts;
 			const pauseMs = info.statusCode === 429 ? this.provider.rateLimitPauseMs : undefined;
 			const delayMs = retryAfterMs ?? Math.max(pauseMs ?? 0, Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
-			if (!retry || Date.now() + delayMs > this.deadline) throw apiError(this.ctx.getNode(), info, explained, retryAfterMs ?? pauseMs);
+			if (!retry || Date.now() + delayMs > this.deadline)
+				throw apiError(this.ctx.getNode(), info, explained, retryAfterMs ?? pauseMs, phase === 'download' ? 'The video host' : this.provider.displayName);
 			await cancellableSleep(delayMs, this.signal);
 		}
 	}
@@ -254,7 +255,8 @@ export class Transport {
 		if (info.phase === 'download') return explainDownload(info);
 		const shared = explainByStatus(info, this.provider.displayName);
 		const specific = this.provider.explainError?.(info);
-		const explained = { ...shared, ...specific };
+		// A provider's own title comes with its own hint (or none): the shared hint may not fit it.
+		const explained = specific?.message ? { ...shared, ...specific, hint: specific.hint } : { ...shared, ...specific };
 		// An image upload comes before the paid submit: the message says no job was made.
 		return info.upload ? { ...explained, message: `Uploading the image failed, so no job was submitted: ${explained.message}` } : explained;
 	}
@@ -283,33 +285,30 @@ function isRetryable(info: ApiErrorInfo): boolean {
 	return info.networkCode !== undefined || (info.statusCode !== undefined && info.statusCode >= 500);
 }
 
+/** The shared words for an HTTP error: what happened (the title) and what helps; the provider's own text is added once, by apiError. */
 function explainByStatus(info: ApiErrorInfo, provider: string): ExplainedError {
-	const said = info.providerMessage ? `: ${info.providerMessage}` : '';
 	const status = info.statusCode;
 	if (status === undefined)
-		return { kind: 'network', message: `Could not reach ${provider} (${info.networkCode ?? 'network error'})${said}` };
-	if (status === 401)
-		return { kind: 'auth', message: `${provider} rejected the API key (HTTP 401)${said}. Check the credential's API key.` };
-	if (status === 402) return { kind: 'credits', message: `Your ${provider} account is out of credits (HTTP 402)${said}` };
-	if (status === 403) return { kind: 'auth', message: `${provider} refused access (HTTP 403)${said}` };
-	if (status === 404) return { kind: 'not-found', message: `${provider} found nothing there (HTTP 404)${said}` };
-	if (status === 408) return { kind: 'server', message: `${provider} timed out (HTTP 408)${said}` };
-	if (status === 429)
-		return { kind: 'rate-limit', message: `${provider} is rate limiting requests (HTTP 429)${said}. Try again later or lower Concurrency.` };
-	if (status >= 500) return { kind: 'server', message: `${provider} had a server error (HTTP ${status})${said}` };
-	return { kind: 'input', message: `${provider} refused the request (HTTP ${status})${said}` };
+		return { kind: 'network', message: `Could not reach ${provider} (${info.networkCode ?? 'network error'})`, hint: 'Check the network and the credential\'s Base URL, then run the node again.' };
+	if (status === 401) return { kind: 'auth', message: `${provider} rejected the API key (HTTP 401)`, hint: "Check the credential's API key." };
+	if (status === 402) return { kind: 'credits', message: `Your ${provider} account is out of credits (HTTP 402)`, hint: `Add credits to your ${provider} account, then run the node again.` };
+	if (status === 403) return { kind: 'auth', message: `${provider} refused access (HTTP 403)`, hint: "Check that the credential's key and plan allow this model and request." };
+	if (status === 404) return { kind: 'not-found', message: `${provider} found nothing there (HTTP 404)` };
+	if (status === 408) return { kind: 'server', message: `${provider} timed out (HTTP 408)`, hint: 'Run the node again.' };
+	if (status === 429) return { kind: 'rate-limit', message: `${provider} is rate limiting requests (HTTP 429)`, hint: 'Try again later or lower Concurrency.' };
+	if (status >= 500) return { kind: 'server', message: `${provider} had a server error (HTTP ${status})`, hint: 'Run the node again later.' };
+	return { kind: 'input', message: `${provider} refused the request (HTTP ${status})`, hint: 'Change the input the provider names below.' };
 }
 
 /** Words for a video link's answer: about the link and the host that serves it, never about the account. */
 function explainDownload(info: ApiErrorInfo): ExplainedError {
-	const said = info.providerMessage ? `: ${info.providerMessage}` : '';
 	const status = info.statusCode;
-	if (status === undefined) return { kind: 'network', message: `The video host could not be reached (${info.networkCode ?? 'network error'})${said}` };
-	if (status === 401 || status === 403) return { kind: 'auth', message: `The video link was refused (HTTP ${status})${said}` };
-	if (status === 404 || status === 410) return { kind: 'not-found', message: `The video link has expired or is gone (HTTP ${status})${said}` };
-	if (status === 429) return { kind: 'rate-limit', message: `The video host is rate limiting downloads (HTTP 429)${said}` };
-	if (status >= 500) return { kind: 'server', message: `The video host had a server error (HTTP ${status})${said}` };
-	return { kind: 'other', message: `The video host refused the download (HTTP ${status})${said}` };
+	if (status === undefined) return { kind: 'network', message: `The video host could not be reached (${info.networkCode ?? 'network error'})` };
+	if (status === 401 || status === 403) return { kind: 'auth', message: `The video link was refused (HTTP ${status})` };
+	if (status === 404 || status === 410) return { kind: 'not-found', message: `The video link has expired or is gone (HTTP ${status})` };
+	if (status === 429) return { kind: 'rate-limit', message: `The video host is rate limiting downloads (HTTP 429)` };
+	if (status >= 500) return { kind: 'server', message: `The video host had a server error (HTTP ${status})` };
+	return { kind: 'other', message: `The video host refused the download (HTTP ${status})` };
 }
 
 function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
