@@ -435,6 +435,21 @@ export class Editor {
 		return { details, preview, download: file };
 	}
 
+	/** The output panel in another view (binary, json, table, schema). */
+	async outputTab(view: 'binary' | 'json'): Promise<void> {
+		const tab = this.page.locator('[data-test-id="output-panel"]').locator(`[data-test-id="radio-button-${view}"]`);
+		await tab.waitFor();
+		await tab.click();
+		await sleep(400);
+	}
+
+	/** The output panel's JSON view, as text (the first item's fields, as a user reads them). */
+	async outputJson(): Promise<string> {
+		await this.outputTab('json');
+		const panel = this.page.locator('[data-test-id="output-panel"]');
+		return (await panel.innerText()).replace(/\s+/g, ' ');
+	}
+
 	/** A PNG of the node's panel. */
 	async screenshotPanel(file: string): Promise<void> {
 		await this.page.mouse.move(0, 0);
