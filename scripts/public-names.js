@@ -55,6 +55,39 @@ function builtVersion2() {
 	return out;
 }
 
-if (require.main === module) process.stdout.write(`${JSON.stringify(builtVersion2(), null, '\t')}\n`);
+/** Every parameter of one version: path → display names, in description order. */
+function parameterMap(description) {
+	return new Map(publicNamesOf(description).parameters.map((p) => [p.path, p.displayNames.join(' / ')]));
+}
+
+/** docs/node-version-2.md's tables: each version 1 parameter → its version 2 name and place, per node. */
+function migrationTables() {
+	const registry = require('./providers.js');
+	const lines = [];
+	for (const provider of registry.PROVIDERS) {
+		const exported = require(path.join(__dirname, '..', registry.nodeDistPath(provider)));
+		const versioned = new exported[provider.file]();
+		const v1 = parameterMap(versioned.nodeVersions[1].description);
+		const v2 = parameterMap(versioned.nodeVersions[2].description);
+		const v2Only = new Set(v2.keys());
+		lines.push(`### ${provider.label}`, '', '| Version 1 parameter (path) | Version 1 name | Version 2 name | Version 2 place |', '| --- | --- | --- | --- |');
+		const place = (p) => (p.startsWith('options.') ? 'Options' : p.includes('.') ? p.split('.')[0] : 'main panel');
+		for (const [path1, name1] of v1) {
+			const leaf = path1.split('.').pop();
+			const path2 = v2.has(path1) ? path1 : v2.has(`options.${leaf}`) ? `options.${leaf}` : undefined;
+			if (path2) v2Only.delete(path2);
+			const replaced = { customModel: 'Model (By ID)' }[path1];
+			lines.push(`| \`${path1}\` | ${name1} | ${path2 ? v2.get(path2) : replaced ?? '(not in version 2)'} | ${path2 ? `${place(path2)} (\`${path2}\`)` : replaced ? 'main panel (`model`, By ID mode)' : '-'} |`);
+		}
+		for (const path2 of v2Only) lines.push(`| (new) | - | ${v2.get(path2)} | ${place(path2)} (\`${path2}\`) |`);
+		lines.push('');
+	}
+	return lines.join('\n');
+}
+
+if (require.main === module) {
+	if (process.argv.includes('--table')) process.stdout.write(`${migrationTables()}\n`);
+	else process.stdout.write(`${JSON.stringify(builtVersion2(), null, '\t')}\n`);
+}
 
 module.exports = { publicNamesOf, OUTPUT_FIELDS_V2 };

@@ -3,11 +3,10 @@ import { version2Properties, type Version2Spec } from '../shared/fields/version2
 import { A4F_CAPABILITIES, EXAMPLE_MODEL_ID } from './capabilities';
 import { a4fProperties } from './description';
 
-/** Version 2 of the A4F node (docs/node-version-2.md): the five nodes' vocabulary (Resolution) and defaults (16:9, 720p). */
+/** Version 2 of the A4F node (docs/node-version-2.md): the five nodes' vocabulary (Resolution) and defaults (16:9, 720p: V2_DEFAULTS). */
 export const A4F_V2: Version2Spec = {
 	intoOptions: {},
 	renames: { resolution: { displayName: 'Resolution' } },
-	preferredDefaults: { aspectRatio: '16:9', resolution: '720p' },
 	modelLocator: {
 		tables: [A4F_CAPABILITIES],
 		example: EXAMPLE_MODEL_ID,

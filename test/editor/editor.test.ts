@@ -242,8 +242,8 @@ describeEachN8n('The editor in a real browser', (version, install) => {
 	test('Magic Hour: the model picker takes a model ID the list does not have (By ID), in place of "Other model"', async () => {
 		await editor.newWorkflowWith('Magic Hour');
 		await editor.locatorMode('model', 'By ID');
-		await editor.locatorType('model', 'seedance-2.5');
-		expect(await editor.locatorValue('model')).toBe('seedance-2.5');
+		await editor.locatorType('model', 'veo-9-preview');
+		expect(await editor.locatorValue('model')).toBe('veo-9-preview');
 		expect(await editor.issue('model')).toBeUndefined();
 		// A typed model gets the fields version 1 gave "Other model".
 		const shown = (await editor.shown()).map((item) => item.name);

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { type CapabilityTable, type FieldSpec, type FieldValue, type ModelSpec } from '../../nodes/shared/capabilities/table';
-import type { Version2Spec } from '../../nodes/shared/fields/version2';
+import { V2_DEFAULTS, type Version2Spec } from '../../nodes/shared/fields/version2';
 import { MAGIC_HOUR_V2 } from '../../nodes/MagicHour/descriptionV2';
 import { A4F_V2 } from '../../nodes/A4F/descriptionV2';
 import { AIML_API_V2 } from '../../nodes/AimlApi/descriptionV2';
@@ -69,7 +69,7 @@ export const v2DefaultModel = (node: Pick<TableNode, 'table' | 'v2'>) => node.v2
 
 /** The value a version 2 field starts on for a model: version 2's shared default where the model takes it. */
 export function v2Default(node: Pick<TableNode, 'v2'>, name: string, choice: { values: readonly FieldValue[]; default: FieldValue }): FieldValue {
-	const preferred = node.v2.preferredDefaults?.[name];
+	const preferred = { ...V2_DEFAULTS, ...node.v2.preferredDefaults }[name];
 	return preferred !== undefined && choice.values.includes(preferred) ? preferred : choice.default;
 }
 

@@ -69,11 +69,20 @@ export interface Version2Spec {
 	drop?: string[];
 	/** The Model list as a From List / By ID resource locator; none: the list stays a list (no typed ids). */
 	modelLocator?: ModelLocator;
-	/** Version 2 defaults of model-dependent fields, used wherever a model takes them (16:9, 720p). */
+	/** Version 2 defaults of model-dependent fields besides the five nodes' shared ones (V2_DEFAULTS). */
 	preferredDefaults?: Record<string, string | number>;
 	/** The Model list's default in version 2 (a list model, not a locator). */
 	defaultModel?: string;
 }
+
+/** The five nodes' shared defaults in version 2, wherever a model takes them. */
+export const V2_DEFAULTS: Readonly<Record<string, string | number>> = { aspectRatio: '16:9', resolution: '720p' };
+
+/** n8n's terms for the image fields (its guidelines: "Input Data Field Name"). */
+const SHARED_RENAMES: Record<string, OptionMove> = {
+	imageBinaryProperty: { displayName: 'Input Data Field Name' },
+	endImageBinaryProperty: { displayName: 'End Frame Input Data Field Name' },
+};
 
 /** Names of version 2 Options (engine's and the provider's own) as n8n's guidelines word them. */
 const ENGINE_OPTION_NAMES: Record<string, OptionMove> = {
@@ -180,9 +189,9 @@ export function version2Properties(v1: INodeProperties[], spec: Version2Spec): I
 				property = { ...property, default: spec.defaultModel };
 			}
 		}
-		const preferred = spec.preferredDefaults?.[property.name];
+		const preferred = { ...V2_DEFAULTS, ...spec.preferredDefaults }[property.name];
 		if (preferred !== undefined && property.type === 'options' && (property.options as INodePropertyOptions[]).some((o) => o.value === preferred)) property = { ...property, default: preferred };
-		const rename = spec.renames?.[property.name];
+		const rename = spec.renames?.[property.name] ?? SHARED_RENAMES[property.name];
 		if (rename) property = { ...property, ...rename };
 		if (property.name === 'options') {
 			property = optionsV2(property, moved);
