@@ -3,7 +3,7 @@ import { runVideoNode } from '../shared/engine/engine';
 import { a4fProperties } from './description';
 import { a4fProvider } from './provider';
 import { A4F_V2, a4fPropertiesV2 } from './descriptionV2';
-import { searchTableModels, version2Context } from '../shared/fields/version2';
+import { runVersion2, searchTableModels } from '../shared/fields/version2';
 
 // The file is named after the node's name, `a4f`, as n8n's linter requires; n8n loads the class named like the file.
 /** Version 1, exactly as saved workflows know it (its description never changes). */
@@ -56,7 +56,7 @@ export class A4fV2 implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runVideoNode(version2Context(this, A4F_V2), a4fProvider);
+		return await runVersion2(this, A4F_V2, a4fPropertiesV2, async (ctx) => await runVideoNode(ctx, a4fProvider));
 	}
 }
 

@@ -3,7 +3,7 @@ import { runVideoNode } from '../shared/engine/engine';
 import { aimlApiProperties } from './description';
 import { aimlApiProvider } from './provider';
 import { AIML_API_V2, aimlApiPropertiesV2, aimlModelTables } from './descriptionV2';
-import { searchTableModels, version2Context } from '../shared/fields/version2';
+import { runVersion2, searchTableModels } from '../shared/fields/version2';
 
 /** Version 1, exactly as saved workflows know it (its description never changes). */
 export class AimlApiV1 implements INodeType {
@@ -55,7 +55,7 @@ export class AimlApiV2 implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runVideoNode(version2Context(this, AIML_API_V2), aimlApiProvider);
+		return await runVersion2(this, AIML_API_V2, aimlApiPropertiesV2, async (ctx) => await runVideoNode(ctx, aimlApiProvider));
 	}
 }
 

@@ -3,7 +3,7 @@ import { runVideoNode } from '../shared/engine/engine';
 import { magicHourProperties } from './description';
 import { magicHourProvider } from './provider';
 import { MAGIC_HOUR_V2, magicHourPropertiesV2 } from './descriptionV2';
-import { searchTableModels, version2Context } from '../shared/fields/version2';
+import { runVersion2, searchTableModels } from '../shared/fields/version2';
 
 /** Version 1, exactly as saved workflows know it (its description never changes). */
 export class MagicHourV1 implements INodeType {
@@ -55,7 +55,7 @@ export class MagicHourV2 implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runVideoNode(version2Context(this, MAGIC_HOUR_V2), magicHourProvider);
+		return await runVersion2(this, MAGIC_HOUR_V2, magicHourPropertiesV2, async (ctx) => await runVideoNode(ctx, magicHourProvider));
 	}
 }
 

@@ -14,7 +14,7 @@ import { runVideoNode } from '../shared/engine/engine';
 import { useApiKlingProperties } from './description';
 import { useApiKlingProvider } from './provider';
 import { USEAPI_KLING_V2, useApiKlingPropertiesV2 } from './descriptionV2';
-import { version2Context, version2WebhookContext } from '../shared/fields/version2';
+import { runVersion2, version2WebhookContext } from '../shared/fields/version2';
 
 /** Version 1, exactly as saved workflows know it (its description never changes). */
 export class UseApiKlingV1 implements INodeType {
@@ -68,9 +68,9 @@ export class UseApiKlingV2 implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const ctx = version2Context(this, USEAPI_KLING_V2);
-		if (waitsForCallback(ctx)) return await runWithCallback(ctx, useApiKlingProvider);
-		return await runVideoNode(ctx, useApiKlingProvider);
+		return await runVersion2(this, USEAPI_KLING_V2, useApiKlingPropertiesV2, async (ctx) =>
+			waitsForCallback(ctx) ? await runWithCallback(ctx, useApiKlingProvider) : await runVideoNode(ctx, useApiKlingProvider),
+		);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

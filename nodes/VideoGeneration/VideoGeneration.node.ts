@@ -14,7 +14,7 @@ import { DEFAULT_API_STYLE } from './capabilities';
 import { videoGenerationProperties } from './description';
 import { providerFor, searchModels } from './provider';
 import { VIDEO_GENERATION_V2, videoGenerationPropertiesV2 } from './descriptionV2';
-import { version2Context } from '../shared/fields/version2';
+import { runVersion2 } from '../shared/fields/version2';
 
 /** Version 1, exactly as saved workflows know it (its description never changes). */
 export class VideoGenerationV1 implements INodeType {
@@ -75,9 +75,10 @@ export class VideoGenerationV2 implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const ctx = version2Context(this, VIDEO_GENERATION_V2);
-		const provider = providerFor(ctx.getNode(), ctx.getNodeParameter('apiStyle', 0, DEFAULT_API_STYLE));
-		return await runVideoNode(ctx, provider);
+		return await runVersion2(this, VIDEO_GENERATION_V2, videoGenerationPropertiesV2, async (ctx) => {
+			const provider = providerFor(ctx.getNode(), ctx.getNodeParameter('apiStyle', 0, DEFAULT_API_STYLE));
+			return await runVideoNode(ctx, provider);
+		});
 	}
 }
 

@@ -19,7 +19,9 @@ import { magicHourProvider } from '../../nodes/MagicHour/provider';
 import { useApiKlingProvider } from '../../nodes/UseApiKling/provider';
 import { readableFileBase } from '../../nodes/shared/engine/engine';
 import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
-import { searchTableModels, version2Context, type Version2Spec } from '../../nodes/shared/fields/version2';
+import { searchTableModels, version2Context, version2Wording, type Version2Spec } from '../../nodes/shared/fields/version2';
+import { aimlApiPropertiesV2 } from '../../nodes/AimlApi/descriptionV2';
+import { useApiKlingPropertiesV2 } from '../../nodes/UseApiKling/descriptionV2';
 import { AIML_IMAGE_CAPABILITIES } from '../../nodes/AimlApi/capabilities';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -174,4 +176,24 @@ describe('the version 2 seam: version 1 names read from their version 2 places',
 test('readable file names: provider, model and the job ID\'s first characters', () => {
 	expect(readableFileBase('AI/ML API', 'pixverse/v5/text-to-video', 'cbf71e1e-1234-5678:pixverse/v5/text-to-video')).toBe('ai-ml-api-pixverse-v5-text-to-video-cbf71e1e');
 	expect(readableFileBase('Magic Hour', undefined, 'cm9abc')).toBe('magic-hour-video-cm9abc');
+});
+
+describe('errors in version 2\'s words', () => {
+	test('a parameter moved under Options is named by its place; renamed fields by their new names', () => {
+		expect(version2Wording('Invalid parameter seed: Seed must be a whole number', AIML_API_V2, aimlApiPropertiesV2)).toBe('Invalid parameter Options > Seed: Seed must be a whole number');
+		expect(version2Wording('Invalid options binaryPropertyName: Binary Property must not be empty', AIML_API_V2, aimlApiPropertiesV2)).toBe('Invalid options binaryPropertyName: Put Output in Field must not be empty');
+		expect(version2Wording('kling-v2-6 makes audio in Pro mode only. Set Mode to Pro, or switch Enable Audio off', USEAPI_KLING_V2, useApiKlingPropertiesV2)).toBe('kling-v2-6 makes audio in Pro mode only. Set Mode to Pro, or switch Audio off');
+		expect(version2Wording('Invalid parameter duration: 7 s is not available', AIML_API_V2, aimlApiPropertiesV2)).toBe('Invalid parameter duration: 7 s is not available');
+	});
+
+	test('a version 2 run\'s error names Options > Max Jobs, a version 1 run\'s stays as it was', () => {
+		const parameters = { operation: 'generate', model: 'kling-v2-6', prompt: 'a fox', options: { maxJobs: 99 } };
+		let message = '';
+		try {
+			useApiKlingProvider.readInput(read(USEAPI_KLING_V2, parameters), 0);
+		} catch (error) {
+			message = version2Wording((error as Error).message, USEAPI_KLING_V2, useApiKlingPropertiesV2);
+		}
+		expect(message).toMatch(/^Invalid parameter Options > Max Jobs: Max Jobs must be 1 to 50/);
+	});
 });

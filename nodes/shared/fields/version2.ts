@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INodeListSearchResult, INodeProperties, INodePropertyOptions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, ILoadOptionsFunctions, INodeListSearchResult, INodeProperties, INodePropertyOptions, IWebhookFunctions } from 'n8n-workflow';
 import { modelsWhere, type CapabilityTable } from '../capabilities/table';
 import { OTHER_MODEL } from './customModel';
 
@@ -284,4 +284,52 @@ export function searchTableModels(ctx: ILoadOptionsFunctions, locator: ModelLoca
 		.filter((model) => !needle || model.name.toLowerCase().includes(needle) || model.value.toLowerCase().includes(needle))
 		.map((model) => ({ name: model.name, value: model.value, description: model.description }));
 	return { results };
+}
+
+/** Version 1 display names that version 2 renamed, as error texts use them. */
+const RENAMED_IN_ERRORS: Array<[RegExp, string]> = [
+	[/\bBinary Property\b/g, 'Put Output in Field'],
+	[/\bImage Binary Field\b/g, 'Input Data Field Name'],
+	[/\bEnable Audio\b/g, 'Audio'],
+	[/\bModel ID\b/g, 'Model (By ID)'],
+];
+
+/**
+ * An error text in version 2's words: renamed fields by their new names, and a parameter version 2
+ * moved under Options named by its place there ("Invalid parameter seed" → "Invalid parameter Options > Seed").
+ */
+export function version2Wording(text: string, spec: Version2Spec, v2Properties: INodeProperties[]): string {
+	const moved = (v2Properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
+	let out = text.replace(/\bInvalid parameter ([A-Za-z]+)(?=[:\s])/g, (whole, name: string) => {
+		if (!spec.intoOptions[name]) return whole;
+		const option = moved.find((o) => o.name === name);
+		return option ? `Invalid parameter Options > ${option.displayName}` : whole;
+	});
+	for (const [pattern, name] of RENAMED_IN_ERRORS) out = out.replace(pattern, name);
+	return out;
+}
+
+/**
+ * Runs a version 2 node: its parameters through the seam, and its errors (thrown, or items with
+ * Continue On Fail) in version 2's words.
+ */
+export async function runVersion2(
+	ctx: IExecuteFunctions,
+	spec: Version2Spec,
+	v2Properties: INodeProperties[],
+	run: (ctx: IExecuteFunctions) => Promise<INodeExecutionData[][]>,
+): Promise<INodeExecutionData[][]> {
+	const reword = (text: string) => version2Wording(text, spec, v2Properties);
+	try {
+		const output = await run(version2Context(ctx, spec));
+		for (const item of output.flat()) if (typeof item.json.error === 'string') item.json.error = reword(item.json.error);
+		return output;
+	} catch (error) {
+		if (error instanceof Error) {
+			error.message = reword(error.message);
+			const withDescription = error as Error & { description?: unknown };
+			if (typeof withDescription.description === 'string') withDescription.description = reword(withDescription.description);
+		}
+		throw error;
+	}
 }
