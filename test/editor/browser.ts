@@ -349,10 +349,10 @@ export class Editor {
 	}
 
 	/** Resource locator `name` in list mode: opens the list and returns its entries, or the error it shows. */
-	async locatorList(name: string): Promise<{ items: string[]; error?: string }> {
+	async locatorList(name: string, open = true): Promise<{ items: string[]; error?: string }> {
 		const page = this.page;
 		const root = page.locator(`[data-test-id="resource-locator-${name}"]`).first();
-		await root.locator('[data-test-id="rlc-input"]').click();
+		if (open) await root.locator('[data-test-id="rlc-input"]').click();
 		const items = page.locator('[data-test-id="rlc-item"]').filter({ visible: true });
 		const error = page.locator('[data-test-id="rlc-error-container"]').filter({ visible: true });
 		const deadline = Date.now() + 60_000;
@@ -363,6 +363,18 @@ export class Editor {
 		await sleep(300);
 		const result = (await error.count()) ? { items: [], error: ((await error.first().textContent()) ?? '').trim() } : { items: (await items.allTextContents()).map((t) => t.trim()) };
 		return result;
+	}
+
+	/** Resource locator `name` in list mode: opens the list, types `text` in its search box (as a user narrows it) and returns the entries. */
+	async locatorSearch(name: string, text: string): Promise<{ items: string[]; error?: string }> {
+		const page = this.page;
+		await page.locator(`[data-test-id="resource-locator-${name}"] [data-test-id="rlc-input"]`).first().click();
+		const search = page.locator('[data-test-id="rlc-search"] input').filter({ visible: true }).first();
+		await search.waitFor({ timeout: 10_000 });
+		await search.fill(text);
+		// The list asks the node again after a pause in typing.
+		await sleep(1_000);
+		return await this.locatorList(name, false);
 	}
 
 	/** Clicks entry `entry` of the open resource locator list. */

@@ -195,7 +195,9 @@ export function toVersion2<W extends { name: string; nodes: WorkflowNode[] }>(wo
 		}
 		return { ...node, typeVersion: 2, parameters };
 	});
-	return { ...workflow, name: `${workflow.name} (version 2)`, nodes };
+	// Its own id: imported beside the saved version 1 workflow, not over it.
+	const id = (workflow as { id?: string }).id;
+	return { ...workflow, ...(id ? { id: `${id}V2` } : {}), name: `${workflow.name} (version 2)`, nodes };
 }
 
 /**
