@@ -90,6 +90,9 @@ describe('Node version 2 against the sandbox', () => {
 		expect(submitted('aimlApi')).toMatchObject({ model: typed });
 		expect(item.json).toMatchObject({ providerName: 'AI/ML API', model: typed });
 		expect(String(item.json.fileName)).toMatch(/^ai-ml-api-kling-video-v1.6-standard-text-to-video-[a-z0-9]{1,8}\.mp4$/);
+		// AI/ML API reports the file's size itself: version 2 has it once, with its unit.
+		expect(item.json).not.toHaveProperty('fileSize');
+		expect(item.json.fileSizeBytes).toBe((await binaryBytes(item)).length);
 
 		sandbox.reset();
 		await expectVideo(await run(new AimlApiV2(), new AimlApiApi(), 'aimlApi', { model: locator('pixverse/v5/text-to-video'), prompt: 'a paper boat', options: { seed: 42 } }), 'aimlApi');

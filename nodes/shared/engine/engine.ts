@@ -340,6 +340,10 @@ class ItemRun<Input extends JobInput> {
 		if (snapshot.failure) json.error = snapshot.failure.message;
 		Object.assign(json, snapshot.details);
 		const videos = snapshot.status === 'completed' ? snapshot.videos : [];
+		if (v2 && json.fileSize !== undefined) {
+			json.fileSizeBytes = json.fileSize;
+			delete json.fileSize;
+		}
 		if (!videos.length) return [{ json, pairedItem: { item: itemIndex } }];
 		const items: INodeExecutionData[] = [];
 		for (const [index, video] of videos.entries()) {
@@ -360,6 +364,11 @@ class ItemRun<Input extends JobInput> {
 				const bytes = (binary as IBinaryData & { bytes?: number }).bytes;
 				if (bytes !== undefined) itemJson[v2 ? 'fileSizeBytes' : 'fileSize'] = bytes;
 				Object.assign(itemJson, video.detailsAfterData?.());
+			}
+			// Version 2: one size field, with its unit in the name, whoever reported it (a provider's details too).
+			if (v2 && itemJson.fileSize !== undefined) {
+				itemJson.fileSizeBytes ??= itemJson.fileSize;
+				delete itemJson.fileSize;
 			}
 			items.push(item);
 		}
