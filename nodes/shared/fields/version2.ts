@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, ILoadOptionsFunctions, INodeListSearchResult, INodeProperties, INodePropertyOptions, IWebhookFunctions } from 'n8n-workflow';
 import { modelsWhere, type CapabilityTable } from '../capabilities/table';
 import { OTHER_MODEL } from './customModel';
+import { asNodeError } from '../failures/nodeErrors';
 
 /**
  * Node version 2 (issue 26): the same parameters as version 1, placed and named as n8n's own nodes
@@ -325,11 +326,10 @@ export async function runVersion2(
 		for (const item of output.flat()) if (typeof item.json.error === 'string') item.json.error = reword(item.json.error);
 		return output;
 	} catch (error) {
-		if (error instanceof Error) {
-			error.message = reword(error.message);
-			const withDescription = error as Error & { description?: unknown };
-			if (typeof withDescription.description === 'string') withDescription.description = reword(withDescription.description);
-		}
-		throw error;
+		// The engine's errors are n8n's already (asNodeError keeps them as they are, with their job ID and item).
+		const nodeError = asNodeError(ctx.getNode(), error);
+		nodeError.message = reword(nodeError.message);
+		if (typeof nodeError.description === 'string') nodeError.description = reword(nodeError.description);
+		throw nodeError;
 	}
 }
