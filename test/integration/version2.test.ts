@@ -105,6 +105,12 @@ describe('Node version 2 against the sandbox', () => {
 		expect(item.json).toMatchObject({ providerName: 'Kling (useapi.net)' });
 	});
 
+	test('a version 2 error names the field by its version 2 place, before anything is paid', async () => {
+		const result = await run(new UseApiKlingV2(), new UseApiApi(), 'useApiKling', { prompt: 'a red fox', options: { maxJobs: 99 } });
+		expect(result.error?.message).toMatch(/^Invalid parameter Options > Max Jobs: /);
+		expect(sandbox.requestsTo('useApiKling', 'submit')).toHaveLength(0);
+	});
+
 	test('Video Generation API: Duration under Options is sent; not set, none is sent', async () => {
 		await expectVideo(
 			await run(new VideoGenerationV2(), new VideoGenerationApi(), 'videoGeneration', { apiStyle: 'videoGenerations', model: locator('kling-v2-5-turbo', 'id'), prompt: 'a red fox', options: { duration: 8 } }),
