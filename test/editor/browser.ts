@@ -349,10 +349,10 @@ export class Editor {
 	}
 
 	/** Resource locator `name` in list mode: opens the list and returns its entries, or the error it shows. */
-	async locatorList(name: string): Promise<{ items: string[]; error?: string }> {
+	async locatorList(name: string, open = true): Promise<{ items: string[]; error?: string }> {
 		const page = this.page;
 		const root = page.locator(`[data-test-id="resource-locator-${name}"]`).first();
-		await root.locator('[data-test-id="rlc-input"]').click();
+		if (open) await root.locator('[data-test-id="rlc-input"]').click();
 		const items = page.locator('[data-test-id="rlc-item"]').filter({ visible: true });
 		const error = page.locator('[data-test-id="rlc-error-container"]').filter({ visible: true });
 		const deadline = Date.now() + 60_000;
@@ -363,6 +363,24 @@ export class Editor {
 		await sleep(300);
 		const result = (await error.count()) ? { items: [], error: ((await error.first().textContent()) ?? '').trim() } : { items: (await items.allTextContents()).map((t) => t.trim()) };
 		return result;
+	}
+
+	/** Resource locator `name` in list mode: opens the list, types `text` in its search box (as a user narrows it) and returns the entries. */
+	async locatorSearch(name: string, text: string): Promise<{ items: string[]; error?: string }> {
+		const page = this.page;
+		await page.locator(`[data-test-id="resource-locator-${name}"] [data-test-id="rlc-input"]`).first().click();
+		await sleep(300);
+		// The list's own search box where the version renders one; else the focused input filters the list.
+		const search = page.locator(':is([data-test-id="rlc-search"] input, input[data-test-id="rlc-search"])').filter({ visible: true }).first();
+		if (await search.count()) await search.fill(text);
+		else {
+			await page.keyboard.press('Control+A');
+			if (text) await page.keyboard.type(text);
+			else await page.keyboard.press('Backspace');
+		}
+		// The list asks the node again after a pause in typing.
+		await sleep(1_000);
+		return await this.locatorList(name, false);
 	}
 
 	/** Clicks entry `entry` of the open resource locator list. */
@@ -433,6 +451,21 @@ export class Editor {
 		const [download] = await Promise.all([page.waitForEvent('download'), panel.locator('[data-test-id="ndv-download-binary-data"]').first().click()]);
 		const file = await download.path();
 		return { details, preview, download: file };
+	}
+
+	/** The output panel in another view (binary, json, table, schema). */
+	async outputTab(view: 'binary' | 'json'): Promise<void> {
+		const tab = this.page.locator('[data-test-id="output-panel"]').locator(`[data-test-id="radio-button-${view}"]`);
+		await tab.waitFor();
+		await tab.click();
+		await sleep(400);
+	}
+
+	/** The output panel's JSON view, as text (the first item's fields, as a user reads them). */
+	async outputJson(): Promise<string> {
+		await this.outputTab('json');
+		const panel = this.page.locator('[data-test-id="output-panel"]');
+		return (await panel.innerText()).replace(/\s+/g, ' ');
 	}
 
 	/** A PNG of the node's panel. */

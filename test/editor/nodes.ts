@@ -6,8 +6,13 @@
  */
 import * as path from 'node:path';
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { withCustomModelOption, type CapabilityTable, type FieldSpec, type FieldValue, type ModelSpec } from '../../nodes/shared/capabilities/table';
-import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
+import { type CapabilityTable, type FieldSpec, type FieldValue, type ModelSpec } from '../../nodes/shared/capabilities/table';
+import { V2_DEFAULTS, type Version2Spec } from '../../nodes/shared/fields/version2';
+import { MAGIC_HOUR_V2 } from '../../nodes/MagicHour/descriptionV2';
+import { A4F_V2 } from '../../nodes/A4F/descriptionV2';
+import { AIML_API_V2 } from '../../nodes/AimlApi/descriptionV2';
+import { USEAPI_KLING_V2 } from '../../nodes/UseApiKling/descriptionV2';
+import { VIDEO_GENERATION_V2 } from '../../nodes/VideoGeneration/descriptionV2';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
 import { A4F_CAPABILITIES } from '../../nodes/A4F/capabilities';
 import { AIML_CAPABILITIES } from '../../nodes/AimlApi/capabilities';
@@ -33,8 +38,10 @@ export interface TableNode {
 	label: string;
 	/** docs/images/<image>.png, the screenshot in the README. */
 	image: string;
-	/** The Model list as the editor must offer it: the table's models (and "Other model" where ids can be typed). */
+	/** The Model list as the editor must offer it: the table's models (a typed ID goes in the locator's By ID). */
 	table: CapabilityTable;
+	/** Version 2's spec (nodes/<Provider>/descriptionV2.ts): a model locator or a list, defaults, what moved under Options. */
+	v2: Version2Spec;
 	/**
 	 * Parameters and notices (by property name) shown for a model only when the rule holds: the table's
 	 * traits, written as the node's documentation states them.
@@ -49,18 +56,29 @@ export interface TableNode {
 	loose?: Record<string, ModelRule>;
 	/** examples/<file>, run from the editor, and the node in it whose output is checked. */
 	example: { file: string; node: string };
+	/** Options entries version 2 adds for this node that a new node (its default model, Generate) offers. */
+	ownOptions: string[];
 }
 
-/** The node's description as n8n loads it: the built class in dist/. */
-export function builtDescription(key: string): INodeTypeDescription {
+/** The model a new version 2 node starts on. */
+export const v2DefaultModel = (node: Pick<TableNode, 'table' | 'v2'>) => node.v2.defaultModel ?? node.table.defaultModel;
+
+/** The value a version 2 field starts on for a model: version 2's shared default where the model takes it. */
+export function v2Default(node: Pick<TableNode, 'v2'>, name: string, choice: { values: readonly FieldValue[]; default: FieldValue }): FieldValue {
+	const preferred = { ...V2_DEFAULTS, ...node.v2.preferredDefaults }[name];
+	return preferred !== undefined && choice.values.includes(preferred) ? preferred : choice.default;
+}
+
+/** The node's description as n8n loads it from dist/: the version a new node gets (2), or `version`. */
+export function builtDescription(key: string, version = 2): INodeTypeDescription {
 	const provider = registry.provider(key);
-	const exported = require(path.join(ROOT, registry.nodeDistPath(provider))) as Record<string, new () => { description: INodeTypeDescription }>;
-	for (const NodeClass of Object.values(exported)) {
-		if (typeof NodeClass !== 'function') continue;
-		const description = new NodeClass().description;
-		if (description?.name === key) return description;
-	}
-	throw new Error(`dist has no node "${key}" (run npm run build)`);
+	const exported = require(path.join(ROOT, registry.nodeDistPath(provider))) as Record<string, new () => unknown>;
+	const NodeClass = exported[registry.fileOf(provider)];
+	if (typeof NodeClass !== 'function') throw new Error(`dist has no node "${key}" (run npm run build)`);
+	const node = new NodeClass() as { description: INodeTypeDescription; nodeVersions?: Record<number, { description: INodeTypeDescription }> };
+	const description = node.nodeVersions ? node.nodeVersions[version]?.description : node.description;
+	if (description?.name !== key) throw new Error(`dist's node "${key}" has no version ${version} (run npm run build)`);
+	return description;
 }
 
 /** Notice texts of a node's description → the notice's property name. */
@@ -70,15 +88,6 @@ export function noticeNames(description: INodeTypeDescription): Map<string, stri
 		if (property.type === 'notice') names.set(property.displayName.trim(), property.name);
 	}
 	return names;
-}
-
-/** The table as the Model list shows it, with "Other model" named as the built node names it. */
-function withOtherModel(key: string, table: CapabilityTable): CapabilityTable {
-	if (!table.customModel) return table;
-	const model = (builtDescription(key).properties as INodeProperties[]).find((p) => p.name === 'model' && p.type === 'options' && p.options?.some((o) => 'value' in o && o.value === OTHER_MODEL));
-	const other = model?.options?.find((o) => 'value' in o && o.value === OTHER_MODEL) as { name: string } | undefined;
-	// A node that lacks the entry fails on the Model list check, naming it.
-	return withCustomModelOption(table, { value: OTHER_MODEL, name: other?.name ?? 'Other Model (Type Its ID)' });
 }
 
 const trait = (name: string) => (model: ModelSpec) => model.traits?.[name];
@@ -91,12 +100,10 @@ export function tableNodes(): TableNode[] {
 			key: 'magicHour',
 			label: 'Magic Hour',
 			image: 'magic-hour',
-			table: withOtherModel('magicHour', MAGIC_HOUR_CAPABILITIES),
-			extras: {
-				customModel: (m) => m.value === OTHER_MODEL,
-				audio: (m) => trait('audio')(m) === 'toggle',
-				audioAlwaysNotice: (m) => trait('audio')(m) === 'always',
-			},
+			table: MAGIC_HOUR_CAPABILITIES,
+			v2: MAGIC_HOUR_V2,
+			extras: { audio: (m) => trait('audio')(m) === 'toggle' },
+			ownOptions: ['File Name'],
 			switches: { audio: () => false },
 			loose: { imageSource: takesImage },
 			example: { file: 'magic-hour-text-to-video.json', node: 'Magic Hour' },
@@ -105,8 +112,10 @@ export function tableNodes(): TableNode[] {
 			key: 'a4f',
 			label: 'A4F',
 			image: 'a4f',
-			table: withOtherModel('a4f', A4F_CAPABILITIES),
-			extras: { customModel: (m) => m.value === OTHER_MODEL },
+			table: A4F_CAPABILITIES,
+			v2: A4F_V2,
+			extras: {},
+			ownOptions: [],
 			loose: { imageSource: takesImage },
 			example: { file: 'a4f-text-to-video.json', node: 'A4F' },
 		},
@@ -114,15 +123,14 @@ export function tableNodes(): TableNode[] {
 			key: 'aimlApi',
 			label: 'AI/ML API',
 			image: 'aiml-api',
-			table: withOtherModel('aimlApi', AIML_CAPABILITIES),
+			table: AIML_CAPABILITIES,
+			v2: AIML_API_V2,
 			extras: {
-				customModel: (m) => m.value === OTHER_MODEL,
-				negativePrompt: (m) => Boolean(trait('negativePrompt')(m)),
-				seed: (m) => Boolean(trait('seed')(m)),
-				additionalFields: (m) => Boolean(trait('additionalFields')(m)),
 				// Shown only for a long video at 1080p, never at a model's defaults (checked on its own).
 				longAt1080pNotice: () => false,
 			},
+			// The default model (PixVerse V5) takes a style, a negative prompt and a seed.
+			ownOptions: ['Negative Prompt', 'Seed', 'Style'],
 			loose: { imageSource: takesImage },
 			example: { file: 'aiml-api-text-to-video.json', node: 'AI/ML API' },
 		},
@@ -131,13 +139,9 @@ export function tableNodes(): TableNode[] {
 			label: 'Kling (useapi.net)',
 			image: 'kling-useapi',
 			table: USEAPI_KLING_CAPABILITIES,
-			extras: {
-				negativePrompt: (m) => Boolean(trait('negativePrompt')(m)),
-				cfgScale: (m) => Boolean(trait('cfgScale')(m)),
-				proModeNotice: (m) => Boolean(trait('proOnly')(m)),
-				enableAudio: (m) => trait('audio')(m) === 'toggle',
-				audioAlwaysNotice: (m) => trait('audio')(m) === 'always',
-			},
+			v2: USEAPI_KLING_V2,
+			extras: { enableAudio: (m) => trait('audio')(m) === 'toggle' },
+			ownOptions: ['Kling Account Email', 'Max Jobs', 'Reply Reference', 'Reply URL'],
 			switches: { enableAudio: (m) => Boolean(trait('audioDefault')(m)) },
 			loose: { imageSource: takesImage },
 			example: { file: 'kling-text-to-video.json', node: 'Kling (useapi.net)' },
@@ -154,7 +158,43 @@ export const VIDEO_GENERATION = {
 	/** "Add Field" of Additional Fields, per API style: the fields that style takes. */
 	additionalFields: (style: string) => ADDITIONAL_FIELDS.filter((field) => !field.styles || field.styles.includes(style as never)).map((field) => field.property.displayName),
 	example: { file: 'video-generation-text-to-video.json', node: 'Video Generation API' },
+	v2: VIDEO_GENERATION_V2,
 };
+
+type WorkflowNode = { type: string; typeVersion: number; parameters: Record<string, unknown> };
+
+/**
+ * A version 1 workflow as version 2 saves it: the node's type version 2, Resource "Video", the model
+ * in the locator, the parameters version 2 keeps under Options moved there. The editor suite runs
+ * both, so the README shows version 2 and a saved version 1 workflow is seen to run unchanged.
+ */
+export function toVersion2<W extends { name: string; nodes: WorkflowNode[] }>(workflow: W): W {
+	const specs: Record<string, { v2: Version2Spec; table?: CapabilityTable }> = Object.fromEntries([
+		...tableNodes().map((node) => [node.key, { v2: node.v2, table: node.table }]),
+		[VIDEO_GENERATION.key, { v2: VIDEO_GENERATION.v2 }],
+	]);
+	const nodes = workflow.nodes.map((node) => {
+		const key = node.type.split('.').pop() ?? '';
+		const spec = specs[key];
+		if (!spec) return node;
+		const parameters: Record<string, unknown> = { resource: 'video', ...node.parameters };
+		const options: Record<string, unknown> = { ...((parameters.options as Record<string, unknown>) ?? {}) };
+		for (const name of Object.keys(spec.v2.intoOptions)) {
+			if (name in parameters) options[name] = parameters[name];
+			delete parameters[name];
+		}
+		parameters.options = options;
+		if (spec.v2.modelLocator && typeof parameters.model === 'string') {
+			const value = parameters.model;
+			const name = spec.v2.modelLocator.tables.flatMap((t) => t.models).find((m) => m.value === value)?.name ?? value;
+			parameters.model = { __rl: true, mode: 'list', value, cachedResultName: name };
+		}
+		return { ...node, typeVersion: 2, parameters };
+	});
+	// Its own id: imported beside the saved version 1 workflow, not over it.
+	const id = (workflow as { id?: string }).id;
+	return { ...workflow, ...(id ? { id: `${id}V2` } : {}), name: `${workflow.name} (version 2)`, nodes };
+}
 
 /**
  * For each field of a table, a switch the editor cannot follow with the value kept: a model `from`

@@ -73,9 +73,18 @@ export interface Profile extends ConformanceProfile {
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function instanceOf<T>(file: string): T {
-	const classes = Object.values(require(path.join(ROOT, file)) as Record<string, unknown>).filter((value) => typeof value === 'function') as Array<new () => T>;
+	const exported = require(path.join(ROOT, file)) as Record<string, unknown>;
+	// A versioned node's file also exports its version classes: the one named like the file is n8n's.
+	const named = exported[path.basename(file).replace(/\..*$/, '')];
+	const classes = (typeof named === 'function' ? [named] : Object.values(exported).filter((value) => typeof value === 'function')) as Array<new () => T>;
 	if (classes.length !== 1) throw new Error(`${file} exports ${classes.length} classes, expected 1`);
 	return new classes[0]();
+}
+
+/** Version 1 of a node, as saved workflows run it (version 2 reads the same parameters through its seam: test/integration/version2.test.ts). */
+function versionOne(node: INodeType): INodeType {
+	const versions = (node as { nodeVersions?: Record<number, INodeType> }).nodeVersions;
+	return versions?.[1] ?? node;
 }
 
 /** Every registry provider's profiles; throws naming the provider whose nodes/<Provider>/conformance.ts is missing or empty. */
@@ -94,7 +103,7 @@ export function conformanceProfiles(): Profile[] {
 			entry,
 			provider: entry.sandbox,
 			label: entry.label,
-			node: instanceOf<INodeType>(registry.nodeSourcePath(entry)),
+			node: versionOne(instanceOf<INodeType>(registry.nodeSourcePath(entry))),
 			credential: instanceOf<ICredentialType>(registry.credentialSourcePath(entry)),
 			apiKey: `${profile.keyPrefix}${SECRET}0123456789`,
 			secret: SECRET,

@@ -106,7 +106,8 @@ export function harness(options: Pick<RunNodeOptions, 'nodeType' | 'credentialTy
 		id: 'node-under-test',
 		name: description.defaults.name ?? description.displayName,
 		type: `n8n-nodes-text-to-video.${description.name}`,
-		typeVersion: 1,
+		// The node class's own version: a version 2 class runs as version 2 (its output fields differ).
+		typeVersion: typeof description.version === 'number' ? description.version : 1,
 		position: [0, 0],
 		parameters: options.parameters as INode['parameters'],
 		credentials: { [options.credentialType.name]: { id: 'cred-1', name: 'Test credential' } },

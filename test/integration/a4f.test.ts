@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { A4FApi } from '../../credentials/A4FApi.credentials';
-import { A4f } from '../../nodes/A4F/A4f.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { A4fV1 as A4f } from '../../nodes/A4F/A4f.node';
 import { A4F_CAPABILITIES } from '../../nodes/A4F/capabilities';
 import { binaryBytes, credentialTestStatus, runNode, type RunNodeResult } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';

@@ -6,7 +6,8 @@
  */
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 import { AimlApiApi } from '../../credentials/AimlApiApi.credentials';
-import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { AimlApiV1 as AimlApi } from '../../nodes/AimlApi/AimlApi.node';
 import { inlineBinary, pngImage } from '../helpers/image';
 import { cleanupBinaryData, runNode } from '../helpers/n8n';
 import { startOpenApiMock, type MockedRequest, type OpenApiMock } from '../helpers/openapiMock';

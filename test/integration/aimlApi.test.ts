@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { AimlApiApi } from '../../credentials/AimlApiApi.credentials';
-import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { AimlApiV1 as AimlApi } from '../../nodes/AimlApi/AimlApi.node';
 import { PIXVERSE_V5 } from '../../nodes/AimlApi/capabilities';
 import { credentialTestStatus } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';

@@ -3,7 +3,8 @@
  * refuses a submit beyond its capacity with HTTP 429 and the provider's own error body, as a plan does.
  */
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { runNode } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';
 

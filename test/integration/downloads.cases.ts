@@ -11,11 +11,12 @@ import { AimlApiApi } from '../../credentials/AimlApiApi.credentials';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
 import { UseApiApi } from '../../credentials/UseApiApi.credentials';
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
-import { A4f } from '../../nodes/A4F/A4f.node';
-import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
-import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+import { A4fV1 as A4f } from '../../nodes/A4F/A4f.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { AimlApiV1 as AimlApi } from '../../nodes/AimlApi/AimlApi.node';
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+import { VideoGenerationV1 as VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 import { binaryBytes } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';
 import { sha256, type SandboxJob } from '../helpers/sandbox';

@@ -25,9 +25,10 @@ import * as sleepModule from '../../nodes/shared/engine/sleep';
 import { SsrfProtectionConfig } from '@n8n/config';
 import { Container } from '@n8n/di';
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
-import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { VideoGenerationV1 as VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { inlineBinary, pngImage } from '../helpers/image';
 import { cleanupBinaryData, initBinaryData, runNode, type RunNodeResult } from '../helpers/n8n';
 import { visibleText } from '../helpers/provider';

@@ -9,9 +9,10 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import { AimlApiApi } from '../../credentials/AimlApiApi.credentials';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
 import { UseApiApi } from '../../credentials/UseApiApi.credentials';
-import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { AimlApiV1 as AimlApi } from '../../nodes/AimlApi/AimlApi.node';
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { inlineBinary, pngImage, storedBinary } from '../helpers/image';
 import { expectNoError, useProviderSandbox, type ProviderSandbox } from '../helpers/provider';
 import { sha256, type SandboxRequest } from '../helpers/sandbox';

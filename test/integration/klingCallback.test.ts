@@ -17,7 +17,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { UseApiApi } from '../../credentials/UseApiApi.credentials';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { binaryBytes, cleanupBinaryData, harness, initBinaryData, WAITING_BASE_URL } from '../helpers/n8n';
 import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
 

@@ -8,7 +8,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
 import { MAGIC_HOUR_CAPABILITIES as TABLE } from '../../nodes/MagicHour/capabilities';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { cleanupBinaryData, runNode } from '../helpers/n8n';
 import { startOpenApiMock, type MockedRequest, type OpenApiMock } from '../helpers/openapiMock';
 

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { nextPollDelayMs } from '../../nodes/shared/engine/pollSchedule';
 import { binaryBytes, credentialTestStatus, runNode } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';

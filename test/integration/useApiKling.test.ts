@@ -3,7 +3,8 @@ import type { AddressInfo } from 'net';
 import type { IDataObject } from 'n8n-workflow';
 import { UseApiApi } from '../../credentials/UseApiApi.credentials';
 import { USEAPI_KLING_CAPABILITIES } from '../../nodes/UseApiKling/capabilities';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { binaryBytes, credentialTestStatus } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';
 import { sha256, type SandboxJob } from '../helpers/sandbox';

@@ -7,7 +7,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { randomBytes } from 'crypto';
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
-import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { VideoGenerationV1 as VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 import { expectNoError, useProviderSandbox } from '../helpers/provider';
 import { inlineBinary, storedBinary } from '../helpers/image';
 

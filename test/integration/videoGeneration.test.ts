@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
-import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { VideoGenerationV1 as VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 import { binaryBytes, credentialTestStatus, runListSearch } from '../helpers/n8n';
 import { expectNoError, useProviderSandbox, type RunExtra } from '../helpers/provider';
 import { sha256 } from '../helpers/sandbox';

@@ -3,7 +3,8 @@ import type { INode } from 'n8n-workflow';
 import { Readable } from 'stream';
 import { A4F_CAPABILITIES as TABLE } from '../../nodes/A4F/capabilities';
 import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
-import { A4f } from '../../nodes/A4F/A4f.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { A4fV1 as A4f } from '../../nodes/A4F/A4f.node';
 import { a4fProvider } from '../../nodes/A4F/provider';
 import { openBase64Field, type Base64Field, type JsonPath } from '../../nodes/shared/transport/base64Json';
 import { checkTableAgreement, readInputWith, visibleProperties } from '../helpers/capabilities';

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { AimlApiApi } from '../../credentials/AimlApiApi.credentials';
-import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { AimlApiV1 as AimlApi } from '../../nodes/AimlApi/AimlApi.node';
 import { AIML_CAPABILITIES as TABLE, NOT_SENT, PIXVERSE_V5 } from '../../nodes/AimlApi/capabilities';
 import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
 import { UI_TABLE } from '../../nodes/AimlApi/description';

@@ -1,13 +1,14 @@
 import type { INode, INodeProperties } from 'n8n-workflow';
 import { priceFromCatalogue, CREDITS_PER_USD } from '../../nodes/AimlApi/prices';
-import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
-import { A4f } from '../../nodes/A4F/A4f.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { AimlApiV1 as AimlApi } from '../../nodes/AimlApi/AimlApi.node';
+import { A4fV1 as A4f } from '../../nodes/A4F/A4f.node';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { MAGIC_HOUR_PRICES, magicHourPrice } from '../../nodes/MagicHour/prices';
 import { Budget, checkBatch, checkFloor, costOf, NO_PRICE, tidy } from '../../nodes/shared/cost/cost';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
-import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+import { VideoGenerationV1 as VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 
 const node = { name: 'Video', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} } as unknown as INode;
 const thrown = (fn: () => void) => {

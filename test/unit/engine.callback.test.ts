@@ -7,7 +7,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import { UseApiApi } from '../../credentials/UseApiApi.credentials';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { fakeVideo, MemoryProvider, memoryCredentials, memoryCredentialType, memoryNode } from '../helpers/memoryProvider';
 import { binaryBytes } from '../helpers/n8n';
 import { waitingExecution } from '../helpers/waitingExecution';

@@ -7,7 +7,8 @@
 import { NodeOperationError, type ICredentialType, type IExecuteFunctions, type INodeProperties, type INodeType } from 'n8n-workflow';
 import { apiKeyProperty, baseUrlProperty, bearerAuthentication } from '../../credentials/common';
 import { MagicHourApi } from '../../credentials/MagicHourApi.credentials';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { runVideoNode } from '../../nodes/shared/engine/engine';
 import type { AsyncVideoProvider, JobInput, JobSnapshot } from '../../nodes/shared/engine/providerContract';
 import { apiError } from '../../nodes/shared/failures/nodeErrors';

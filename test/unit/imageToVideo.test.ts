@@ -4,13 +4,14 @@
  * their own Model lists, and text-only fields hidden in image mode. Validation agrees (no request made).
  */
 import type { IDataObject, INodeTypeDescription } from 'n8n-workflow';
-import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { AimlApiV1 as AimlApi } from '../../nodes/AimlApi/AimlApi.node';
 import { AIML_CAPABILITIES, AIML_IMAGE_CAPABILITIES, KLING_TURBO_IMAGE, PIXVERSE_V5, PIXVERSE_V5_IMAGE } from '../../nodes/AimlApi/capabilities';
 import { aimlApiProvider } from '../../nodes/AimlApi/provider';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { MAGIC_HOUR_CAPABILITIES } from '../../nodes/MagicHour/capabilities';
-import { A4f } from '../../nodes/A4F/A4f.node';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+import { A4fV1 as A4f } from '../../nodes/A4F/A4f.node';
+import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { USEAPI_KLING_CAPABILITIES } from '../../nodes/UseApiKling/capabilities';
 import { OTHER_MODEL } from '../../nodes/shared/fields/customModel';
 import type { CapabilityTable } from '../../nodes/shared/capabilities/table';

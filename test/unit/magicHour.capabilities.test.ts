@@ -1,6 +1,7 @@
 import { MAGIC_HOUR_CAPABILITIES as TABLE } from '../../nodes/MagicHour/capabilities';
 import { UI_TABLE } from '../../nodes/MagicHour/description';
-import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { MagicHourV1 as MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { magicHourProvider } from '../../nodes/MagicHour/provider';
 import { checkTableAgreement, readInputWith, visibleProperties } from '../helpers/capabilities';
 

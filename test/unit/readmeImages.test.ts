@@ -39,7 +39,7 @@ describe('README images', () => {
 		if (image.toLowerCase().endsWith('.png')) expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
 	});
 
-	test('"The nodes in the editor" shows one screenshot per node', () => {
+	test('"The nodes in the editor" shows two screenshots per node: the Binary and the JSON output', () => {
 		const section = README.split(/^### The nodes in the editor$/m)[1]?.split(/^#{1,3} /m)[0];
 		expect(section).toBeDefined();
 		const screenshots = new Set(localImages(section!).filter((image) => image.startsWith('docs/images/')));
@@ -51,6 +51,8 @@ describe('README images', () => {
 			const taken = fs.existsSync(path.join(ROOT, image));
 			expect({ image, taken, make: SCREENSHOT_COMMAND }).toEqual({ image, taken: true, make: SCREENSHOT_COMMAND });
 		}
-		expect(screenshots.size).toBe(PROVIDERS.length);
+		// Version 2, with its Binary and its JSON output.
+		expect(screenshots.size).toBe(PROVIDERS.length * 2);
+		expect([...screenshots].filter((image) => image.endsWith('-json.png'))).toHaveLength(PROVIDERS.length);
 	});
 });

@@ -14,9 +14,11 @@ const byKey = registry.PROVIDERS.map((p) => [p.key, p] as const);
 /** A path that must exist, named in the failure. */
 const exists = (file: string) => ({ file, exists: fs.existsSync(path.join(ROOT, file)) });
 
-/** The one exported class of a module, instantiated. */
+/** The class n8n loads from a module (the one named like the file; node files also export their versions, V1 and V2), instantiated. */
 function instanceOf<T>(modulePath: string): T {
-	const exported = Object.values(require(modulePath) as Record<string, unknown>).filter((value) => typeof value === 'function') as Array<new () => T>;
+	const module = require(modulePath) as Record<string, unknown>;
+	const named = module[path.basename(modulePath).split('.')[0]];
+	const exported = (named ? [named] : Object.values(module).filter((value) => typeof value === 'function')) as Array<new () => T>;
 	expect(exported).toHaveLength(1);
 	return new exported[0]();
 }
@@ -103,9 +105,14 @@ describe('provider registry (providers.json)', () => {
 		});
 
 		test("the node's description name is the registry key and it uses the registry credential", () => {
-			const node = instanceOf<{ description: { name: string; credentials?: Array<{ name: string }> } }>(path.join(ROOT, registry.nodeSourcePath(provider)));
+			type Description = { name: string; credentials?: Array<{ name: string }> };
+			const node = instanceOf<{ description: Description; nodeVersions?: Record<number, { description: Description }> }>(path.join(ROOT, registry.nodeSourcePath(provider)));
 			expect(node.description.name).toBe(provider.key);
-			expect(node.description.credentials?.map((c) => c.name)).toEqual([provider.credential.type]);
+			// A versioned node (VersionedNodeType): every version names the registry's credential.
+			for (const description of node.nodeVersions ? Object.values(node.nodeVersions).map((v) => v.description) : [node.description]) {
+				expect(description.name).toBe(provider.key);
+				expect(description.credentials?.map((c) => c.name)).toEqual([provider.credential.type]);
+			}
 		});
 
 		test("the credential's name is the registry credential type", () => {

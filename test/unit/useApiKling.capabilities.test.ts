@@ -5,7 +5,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { UseApiApi } from '../../credentials/UseApiApi.credentials';
 import { USEAPI_KLING_CAPABILITIES as TABLE } from '../../nodes/UseApiKling/capabilities';
 import { explainUseApiError, taskSnapshot, useApiKlingProvider, useApiRoot } from '../../nodes/UseApiKling/provider';
-import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
 import { checkTableAgreement, readContextWith, readInputWith, visibleProperties } from '../helpers/capabilities';
 
 const description = new UseApiKling().description;

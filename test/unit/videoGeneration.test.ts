@@ -2,7 +2,8 @@ import { NodeHelpers, type IDataObject, type INode, type INodeProperties } from 
 import { VideoGenerationApi } from '../../credentials/VideoGenerationApi.credentials';
 import { ADDITIONAL_FIELDS, GATEWAY_FIELDS } from '../../nodes/VideoGeneration/capabilities';
 import { gatewayRoot, PROVIDERS, requestBody, taskSnapshot, videoSnapshot } from '../../nodes/VideoGeneration/provider';
-import { VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
+// Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
+import { VideoGenerationV1 as VideoGeneration } from '../../nodes/VideoGeneration/VideoGeneration.node';
 import { finished } from '../../nodes/shared/engine/engine';
 import { readInputWith, visibleProperties } from '../helpers/capabilities';
 

@@ -220,7 +220,12 @@ class NodeRun<Input extends JobInput> {
 		const items = plans.flatMap((plan, itemIndex) => (plan?.input ? [{ itemIndex, input: plan.input }] : []));
 		const quotes = await estimateItems(provider.cost, ctx, items, new Transport(ctx, provider, account.baseUrl, this.batch.signal, account.secret));
 		for (const { itemIndex, input } of items)
-			this.results[itemIndex] = [{ json: { provider: provider.name, model: input.model, cost: costOf(provider.cost, undefined, quotes.get(itemIndex)) }, pairedItem: { item: itemIndex } }];
+			this.results[itemIndex] = [
+				{
+					json: { provider: provider.name, ...(isVersion2(ctx) ? { providerName: provider.displayName } : {}), model: input.model, cost: costOf(provider.cost, undefined, quotes.get(itemIndex)) },
+					pairedItem: { item: itemIndex },
+				},
+			];
 		return this.results.flat();
 	}
 
@@ -480,6 +485,9 @@ class ItemRun<Input extends JobInput> {
 		const model = this.plan.input?.model;
 		const name = this.plan.input?.name;
 		const json: IDataObject = { jobId: snapshot.jobId, status: snapshot.status, provider: this.provider.name };
+		// Node version 2 (issue 26): the provider's name as users know it, sizes with their unit, readable file names.
+		const v2 = isVersion2(this.ctx);
+		if (v2) json.providerName = this.provider.displayName;
 		if (model) json.model = model;
 		if (snapshot.progress !== undefined) json.progress = snapshot.progress;
 		if (snapshot.credits !== undefined) json.credits = snapshot.credits;
@@ -487,6 +495,10 @@ class ItemRun<Input extends JobInput> {
 		if (snapshot.failure) json.error = snapshot.failure.message;
 		Object.assign(json, snapshot.details);
 		const videos = snapshot.status === 'completed' ? snapshot.videos : [];
+		if (v2 && json.fileSize !== undefined) {
+			json.fileSizeBytes = json.fileSize;
+			delete json.fileSize;
+		}
 		if (!videos.length) return [{ json, pairedItem: { item: itemIndex } }];
 		const items: INodeExecutionData[] = [];
 		for (const [index, video] of videos.entries()) {
@@ -496,7 +508,8 @@ class ItemRun<Input extends JobInput> {
 			const item: INodeExecutionData = { json: itemJson, pairedItem: { item: itemIndex } };
 			// Bytes in hand with no URL (a synchronous API's answer) are stored even with Download off: nothing else keeps them.
 			if (options.download || (video.data && !video.url)) {
-				const fileBase = videos.length > 1 ? `${name || snapshot.jobId}-${index + 1}` : name || snapshot.jobId;
+				const base = name || (v2 ? readableFileBase(this.provider.displayName, model, snapshot.jobId) : snapshot.jobId);
+				const fileBase = videos.length > 1 ? `${base}-${index + 1}` : base;
 				const stored = await storeVideo(this.ctx, this.api, video, fileBase, this.downloadRules(snapshot, index, options));
 				const binary: IBinaryData = stored.binary;
 				if (stored.url && stored.url !== video.url) itemJson.videoUrl = stored.url;
@@ -504,8 +517,13 @@ class ItemRun<Input extends JobInput> {
 				itemJson.fileName = binary.fileName;
 				itemJson.mimeType = binary.mimeType;
 				const bytes = (binary as IBinaryData & { bytes?: number }).bytes;
-				if (bytes !== undefined) itemJson.fileSize = bytes;
+				if (bytes !== undefined) itemJson[v2 ? 'fileSizeBytes' : 'fileSize'] = bytes;
 				Object.assign(itemJson, video.detailsAfterData?.());
+			}
+			// Version 2: one size field, with its unit in the name, whoever reported it (a provider's details too).
+			if (v2 && itemJson.fileSize !== undefined) {
+				itemJson.fileSizeBytes ??= itemJson.fileSize;
+				delete itemJson.fileSize;
 			}
 			items.push(item);
 		}
@@ -593,6 +611,21 @@ function withCallbackUrl<Input extends JobInput>(ctx: IExecuteFunctions, provide
 			description: 'Nothing was sent to the provider, so no credits were used.',
 		});
 	}
+}
+
+/** Version 2 of a node (issue 26) adds output fields; version 1's stay as saved workflows read them. */
+function isVersion2(ctx: IExecuteFunctions): boolean {
+	return (ctx.getNode().typeVersion ?? 1) >= 2;
+}
+
+/**
+ * A file name a person can read: provider, model and the job ID's first characters, e.g.
+ * `ai-ml-api-pixverse-v5-text-to-video-cbf71e1e`, instead of the raw job ID.
+ */
+export function readableFileBase(providerName: string, model: string | undefined, jobId: string): string {
+	const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '');
+	const shortId = jobId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8) || 'video';
+	return [slug(providerName), model ? slug(model) : 'video', shortId.toLowerCase()].filter(Boolean).join('-');
 }
 
 /** Which node run of which execution this is; none outside a real execution (no resume then). */
