@@ -45,7 +45,10 @@ function withoutLeftOut(description) {
 }
 
 function instanceOf(file) {
-	const exported = Object.values(require(file)).filter((value) => typeof value === 'function');
+	const module = require(file);
+	// A versioned node's file also exports its version classes: the one named like the file is n8n's.
+	const named = module[path.basename(file).split('.')[0]];
+	const exported = typeof named === 'function' ? [named] : Object.values(module).filter((value) => typeof value === 'function');
 	if (exported.length !== 1) throw new Error(`${file} exports ${exported.length} classes, expected 1`);
 	return new exported[0]();
 }
@@ -57,7 +60,10 @@ function instanceOf(file) {
 function descriptionsOf(nodeFiles, credentialFiles) {
 	const nodes = {};
 	for (const file of nodeFiles) {
-		const description = versionOneDescription(instanceOf(file));
+		const instance = instanceOf(file);
+		// A versioned node: version 1's own class, as n8n serves it to saved workflows (the base description
+		// adds only `defaultVersion`, which tells n8n what new nodes get).
+		const description = instance.nodeVersions ? instance.nodeVersions[1].description : versionOneDescription(instance);
 		nodes[description.name] = plain(withoutLeftOut(description));
 	}
 	const credentials = {};

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The public names of a node version's description: what saved workflows, expressions and users rely
- * on (operations, parameters with their paths, Options entries), as contract/public-names.v2.json
+ * on (operations, parameters with their paths, Options entries), as contract/parameters.v2.json
  * lists them for version 2. test/unit/version2.test.ts checks the built version 2 descriptions against
  * that file; `node scripts/public-names.js` (after `npm run build`) prints the file's content from dist/.
  *

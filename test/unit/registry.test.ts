@@ -95,8 +95,13 @@ describe('provider registry (providers.json)', () => {
 		});
 
 		test("the node's display name and defaults name are the registry label", () => {
-			const node = instanceOf<{ description: { displayName: string; defaults: { name: string } } }>(path.join(ROOT, registry.nodeSourcePath(provider)));
-			expect({ displayName: node.description.displayName, defaults: node.description.defaults.name }).toEqual({ displayName: provider.label, defaults: provider.label });
+			type Description = { displayName: string; defaults?: { name: string } };
+			const node = instanceOf<{ description: Description; nodeVersions?: Record<number, { description: Description }> }>(path.join(ROOT, registry.nodeSourcePath(provider)));
+			// A versioned node: its base description and every version's.
+			const descriptions = node.nodeVersions ? Object.values(node.nodeVersions).map((version) => version.description) : [node.description];
+			expect(node.description.displayName).toBe(provider.label);
+			for (const description of descriptions)
+				expect({ displayName: description.displayName, defaults: description.defaults?.name }).toEqual({ displayName: provider.label, defaults: provider.label });
 		});
 
 		test("the credential form's default Base URL is the registry's", () => {

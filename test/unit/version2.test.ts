@@ -1,12 +1,12 @@
 /**
  * Node version 2 (issue 26): the descriptions (order, names, Options, defaults, the model locator)
- * against n8n's conventions and contract/public-names.v2.json, and the version 2 seam that lets every
+ * against n8n's conventions and contract/parameters.v2.json, and the version 2 seam that lets every
  * provider read its version 1 parameter names from their version 2 places.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INode, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { A4fV1 as A4f } from '../../nodes/A4F/A4f.node';
+import { A4f } from '../../nodes/A4F/A4f.node';
 import { AimlApi } from '../../nodes/AimlApi/AimlApi.node';
 import { MagicHour } from '../../nodes/MagicHour/MagicHour.node';
 import { UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
@@ -92,8 +92,8 @@ describe.each(Object.keys(NODES))('%s version 2', (key) => {
 		}
 	});
 
-	test('the public names match contract/public-names.v2.json', () => {
-		const contract = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'contract', 'public-names.v2.json'), 'utf8')) as Record<string, unknown>;
+	test('the public names match contract/parameters.v2.json', () => {
+		const contract = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'contract', 'parameters.v2.json'), 'utf8')) as Record<string, unknown>;
 		expect(publicNamesOf(description)).toEqual(contract[key]);
 	});
 });
@@ -194,6 +194,6 @@ describe('errors in version 2\'s words', () => {
 		} catch (error) {
 			message = version2Wording((error as Error).message, USEAPI_KLING_V2, useApiKlingPropertiesV2);
 		}
-		expect(message).toMatch(/^Invalid parameter Options > Max Jobs: Max Jobs must be 1 to 50/);
+		expect(message).toMatch(/^Invalid Options > Max Jobs: Max Jobs must be 1 to 50/);
 	});
 });

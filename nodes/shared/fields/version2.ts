@@ -301,10 +301,11 @@ const RENAMED_IN_ERRORS: Array<[RegExp, string]> = [
  */
 export function version2Wording(text: string, spec: Version2Spec, v2Properties: INodeProperties[]): string {
 	const moved = (v2Properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
-	let out = text.replace(/\bInvalid parameter ([A-Za-z]+)(?=[:\s])/g, (whole, name: string) => {
+	// "Invalid parameter seed" (older wording) and "Invalid seed" (a check run without the node's properties).
+	let out = text.replace(/\bInvalid (parameter )?([A-Za-z]+)(?=[:\s])/g, (whole, parameter: string | undefined, name: string) => {
 		if (!spec.intoOptions[name]) return whole;
 		const option = moved.find((o) => o.name === name);
-		return option ? `Invalid parameter Options > ${option.displayName}` : whole;
+		return option ? `Invalid ${parameter ?? ''}Options > ${option.displayName}` : whole;
 	});
 	for (const [pattern, name] of RENAMED_IN_ERRORS) out = out.replace(pattern, name);
 	return out;
