@@ -194,8 +194,12 @@ describe('callback wait strategy: a call reads the parked jobs through the engin
 		expect(ok.json).toMatchObject({ jobId: 'ok', status: 'completed' });
 		expect(ok.json.error).toBeUndefined();
 		expect(await binaryBytes(ok)).toEqual(video('ok'));
-		expect(refused.json).toMatchObject({ jobId: 'refused', status: 'failed', error: 'Memory rejected the prompt at content moderation: unsafe content (job refused)' });
-		expect(empty.json).toMatchObject({ jobId: 'empty', status: 'failed', error: 'Memory could not make the video: the provider reported the job complete but gave no video (job empty)' });
+		expect(refused.json).toMatchObject({ jobId: 'refused', status: 'failed', error: 'Memory rejected the prompt at content moderation (item 2)' });
+		expect(refused.json.errorDescription).toContain('Memory said: "unsafe content" Job ID: refused.');
+		expect(refused.json.errorDescription).not.toMatch(/Get operation/);
+		expect(empty.json).toMatchObject({ jobId: 'empty', status: 'failed', error: 'Memory reported the job complete but gave no video (item 3)' });
+		expect(empty.json.errorDescription).toContain('Job ID: empty.');
+		expect(empty.json.errorDescription).not.toMatch(/Get operation/);
 	});
 
 	test('without reportAsGenerate (the Get operation) a failed job is its status and reason, as before', async () => {

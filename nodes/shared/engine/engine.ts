@@ -380,8 +380,12 @@ class ItemRun<Input extends JobInput> {
 			const outputs = await this.outputs(snapshot, this.options);
 			// A resumed Generate (callback wait mode) says why, as Generate does, besides the job's status.
 			if (node.reportsAsGenerate && isFinal(snapshot.status) && snapshot.status !== 'completed') {
-				const { message } = this.withJob(this.jobFailedError(snapshot));
-				for (const item of outputs) item.json.error = message;
+				const { message, description } = this.withJob(this.jobFailedError(snapshot));
+				for (const item of outputs) {
+					item.json.error = message;
+					// The provider's words and the job id sit in the description, as on Generate's own failed items.
+					if (typeof description === 'string' && description) item.json.errorDescription = description;
+				}
 			}
 			return outputs;
 		}
@@ -559,7 +563,9 @@ class ItemRun<Input extends JobInput> {
 			? `The job was submitted to ${provider.displayName} with ID ${jobId}. Run this node with the Get operation and this Job ID to pick it up without paying again.`
 			: `Job ID: ${jobId}.`;
 		const said = typeof nodeError.description === 'string' ? nodeError.description : '';
-		if (!said.includes(jobId) || fetchable) nodeError.description = [said, job].filter(Boolean).join(' ');
+		// Named as an id, not as any substring: a short id ("refused") may occur in the help text by chance.
+		const named = said.includes(`ID: ${jobId}`) || said.includes(`ID ${jobId}`);
+		if (!named || fetchable) nodeError.description = [said, job].filter(Boolean).join(' ');
 		return nodeError;
 	}
 
