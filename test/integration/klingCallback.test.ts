@@ -176,7 +176,9 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		const [item] = (await run.call({})).result.workflowData![0];
 		const [job] = jobs();
 		expect(item.json).toMatchObject({ jobId: String(job.taskId), status: 'failed', taskStatus: 'failed' });
-		expect(item.json.error).toMatch(new RegExp(`^Kling \\(useapi\\.net\\) could not make the video: Generation failed: internal error \\(task 50\\).* \\(job ${job.taskId}\\)$`));
+		expect(item.json.error).toBe('Kling (useapi.net) could not make the video');
+		expect(item.json.errorDescription).toMatch(new RegExp(`Kling \\(useapi\\.net\\) said: "Generation failed: internal error \\(task 50\\).*" Job ID: ${job.taskId}\\.$`));
+		expect(item.json.errorDescription).not.toMatch(/Get operation/);
 	});
 
 	test('a Reply URL of the user is refused before anything is paid; other items are checked first too', async () => {
