@@ -33,7 +33,7 @@ export class UseApiKling implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		if (waitsForCallback(this)) return await runWithCallback(this, useApiKlingProvider);
+		if (waitsForCallback(this)) return await runWithCallback(this, useApiKlingProvider, { properties: useApiKlingProperties });
 		return await runVideoNode(this, useApiKlingProvider, { properties: useApiKlingProperties });
 	}
 

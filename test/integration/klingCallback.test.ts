@@ -190,6 +190,15 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		expect(run.runExecutionData.waitTill).toBeUndefined();
 	});
 
+	test('invalid input in Wait for Callback names the field as the editor shows it and the item, before anything is paid', async () => {
+		const run = execution({ ...CALLBACK, aspectRatio: '4:3' }, ['one', 'two']);
+		const { error } = await run.run();
+		expect(error?.message).toMatch(/^Invalid Aspect Ratio: 4:3 is not available for Kling 2\.5\b.* \(item 1\)$/);
+		expect(error?.message).not.toMatch(/aspectRatio/);
+		expect(requests('submit')).toHaveLength(0);
+		expect(run.runExecutionData.waitTill).toBeUndefined();
+	});
+
 	test('Poll While Running (the default) is unchanged: no wait, no reply URL', async () => {
 		const run = execution({ options: { pollInterval: 0.1 } }, ['plain']);
 		const { items, error } = await run.run();

@@ -96,8 +96,9 @@ export async function submitForCallback<Input extends JobInput>(
 	ctx: IExecuteFunctions,
 	provider: VideoProvider<Input>,
 	url: string,
+	{ properties }: Pick<RunOverride, 'properties'> = {},
 ): Promise<{ items: INodeExecutionData[]; parked: ParkedJob[] }> {
-	const run = new NodeRun(ctx, provider, { operation: 'submit', wait: { kind: 'callback', url } });
+	const run = new NodeRun(ctx, provider, { operation: 'submit', wait: { kind: 'callback', url }, properties });
 	const [items] = await run.run();
 	return { items: items ?? [], parked: run.parked(Date.now()) };
 }
