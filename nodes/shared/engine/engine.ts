@@ -564,9 +564,7 @@ class ItemRun<Input extends JobInput> {
 			? `The job was submitted to ${provider.displayName} with ID ${jobId}. Run this node with the Get operation and this Job ID to pick it up without paying again.`
 			: `Job ID: ${jobId}.`;
 		const said = typeof nodeError.description === 'string' ? nodeError.description : '';
-		// Named as an id, not as any substring: a short id ("refused") may occur in the help text by chance.
-		const named = said.includes(`ID: ${jobId}`) || said.includes(`ID ${jobId}`);
-		if (!named || fetchable) nodeError.description = [said, job].filter(Boolean).join(' ');
+		if (!said.includes(jobId) || fetchable) nodeError.description = [said, job].filter(Boolean).join(' ');
 		return nodeError;
 	}
 
