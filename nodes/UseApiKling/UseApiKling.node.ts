@@ -38,7 +38,7 @@ export class UseApiKlingV1 implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		if (waitsForCallback(this)) return await runWithCallback(this, useApiKlingProvider);
+		if (waitsForCallback(this)) return await runWithCallback(this, useApiKlingProvider, { properties: useApiKlingProperties });
 		return await runVideoNode(this, useApiKlingProvider, { properties: useApiKlingProperties });
 	}
 

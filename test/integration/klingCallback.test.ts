@@ -177,7 +177,9 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		const [item] = (await run.call({})).result.workflowData![0];
 		const [job] = jobs();
 		expect(item.json).toMatchObject({ jobId: String(job.taskId), status: 'failed', taskStatus: 'failed' });
-		expect(item.json.error).toMatch(new RegExp(`^Kling \\(useapi\\.net\\) could not make the video: Generation failed: internal error \\(task 50\\).* \\(job ${job.taskId}\\)$`));
+		expect(item.json.error).toBe('Kling (useapi.net) could not make the video');
+		expect(item.json.errorDescription).toMatch(new RegExp(`Kling \\(useapi\\.net\\) said: "Generation failed: internal error \\(task 50\\).*" Job ID: ${job.taskId}\\.$`));
+		expect(item.json.errorDescription).not.toMatch(/Get operation/);
 	});
 
 	test('a Reply URL of the user is refused before anything is paid; other items are checked first too', async () => {
@@ -185,6 +187,15 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		const { error } = await run.run();
 		expect(error?.message).toContain('Reply URL must be empty with Wait Mode "Wait for Callback"');
 		expect(error?.description).toContain('no credits were used');
+		expect(requests('submit')).toHaveLength(0);
+		expect(run.runExecutionData.waitTill).toBeUndefined();
+	});
+
+	test('invalid input in Wait for Callback names the field as the editor shows it and the item, before anything is paid', async () => {
+		const run = execution({ ...CALLBACK, aspectRatio: '4:3' }, ['one', 'two']);
+		const { error } = await run.run();
+		expect(error?.message).toMatch(/^Invalid Aspect Ratio: 4:3 is not available for Kling 2\.5\b.* \(item 1\)$/);
+		expect(error?.message).not.toMatch(/aspectRatio/);
 		expect(requests('submit')).toHaveLength(0);
 		expect(run.runExecutionData.waitTill).toBeUndefined();
 	});

@@ -42,7 +42,9 @@ describe.each([
 
 	test('the shared checks refuse a non-image before any request, naming the field', async () => {
 		const result = await run(style, { imageSource: 'binary', imageBinaryProperty: 'photo' }, [{ json: {}, binary: { photo: inlineBinary(Buffer.from('hello'), 'text/plain', 'a.txt') } }]);
-		expect(result.error?.message).toBe('Invalid parameter imageBinaryProperty: binary field "photo" holds text/plain, not an image');
+		// The title names the field as the editor shows it (version 1: "Image Binary Field").
+		expect(result.error?.message).toBe('Invalid Image Binary Field: binary field "photo" holds text/plain, not an image');
+		expect(result.error?.description).toMatch(/Nothing was sent/);
 		expect(gw.submits()).toHaveLength(0);
 	});
 });

@@ -186,16 +186,21 @@ describe('callback wait strategy: a call reads the parked jobs through the engin
 	test('the resume reads each job as Get does; a failed job carries Generate’s words naming it, a finished one its video', async () => {
 		const provider = new CallbackMemory();
 		provider.states.set('ok', { jobId: 'ok', status: 'completed', videos: [{ data: video('ok'), mimeType: 'video/mp4' }] });
-		provider.states.set('refused', { jobId: 'refused', status: 'failed', videos: [], failure: jobFailure('unsafe content', 'content_policy') });
+		provider.states.set('refused-7', { jobId: 'refused-7', status: 'failed', videos: [], failure: jobFailure('unsafe content', 'content_policy') });
 		provider.states.set('empty', { jobId: 'empty', status: 'completed', videos: [] });
-		const result = await run(async (ctx) => await runVideoNode(ctx, provider, { jobs: given(['ok', 'refused', 'empty']), reportAsGenerate: true }), []);
+		const result = await run(async (ctx) => await runVideoNode(ctx, provider, { jobs: given(['ok', 'refused-7', 'empty']), reportAsGenerate: true }), []);
 		expect(result.error).toBeUndefined();
 		const [ok, refused, empty] = result.items;
+		// 'refused-7', not 'refused': a bare word as id would occur in the help text ("would be refused again"), which counts as naming it.
 		expect(ok.json).toMatchObject({ jobId: 'ok', status: 'completed' });
 		expect(ok.json.error).toBeUndefined();
 		expect(await binaryBytes(ok)).toEqual(video('ok'));
-		expect(refused.json).toMatchObject({ jobId: 'refused', status: 'failed', error: 'Memory rejected the prompt at content moderation: unsafe content (job refused)' });
-		expect(empty.json).toMatchObject({ jobId: 'empty', status: 'failed', error: 'Memory could not make the video: the provider reported the job complete but gave no video (job empty)' });
+		expect(refused.json).toMatchObject({ jobId: 'refused-7', status: 'failed', error: 'Memory rejected the prompt at content moderation (item 2)' });
+		expect(refused.json.errorDescription).toContain('Memory said: "unsafe content" Job ID: refused-7.');
+		expect(refused.json.errorDescription).not.toMatch(/Get operation/);
+		expect(empty.json).toMatchObject({ jobId: 'empty', status: 'failed', error: 'Memory reported the job complete but gave no video (item 3)' });
+		expect(empty.json.errorDescription).toContain('Job ID: empty.');
+		expect(empty.json.errorDescription).not.toMatch(/Get operation/);
 	});
 
 	test('without reportAsGenerate (the Get operation) a failed job is its status and reason, as before', async () => {

@@ -87,7 +87,9 @@ describe('Wait for Callback with the in-memory job API', () => {
 		expect((await run.run()).error).toBeUndefined();
 		const [item] = (await run.call({ jobId: 'job-1' })).result.workflowData![0];
 		expect(item.json).toMatchObject({ jobId: 'job-1', status: 'failed' });
-		expect(item.json.error).toBe('Memory could not make the video: render failed (job job-1)');
+		expect(item.json.error).toBe('Memory could not make the video');
+		expect(item.json.errorDescription).toContain('Memory said: "render failed" Job ID: job-1.');
+		expect(item.json.errorDescription).not.toMatch(/Get operation/);
 		expect(item.binary).toBeUndefined();
 	});
 

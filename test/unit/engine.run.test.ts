@@ -41,11 +41,11 @@ describe('validation: every item is checked before anything is paid', () => {
 	test('Get: an empty or path-walking job ID fails before any request', async () => {
 		const provider = new MemoryProvider();
 		const empty = await runMemory(provider, ['x'], { operation: 'get', jobId: '  ' });
-		expect(empty.error?.message).toBe('Invalid parameter jobId: Job ID is empty');
+		expect(empty.error?.message).toBe('Invalid jobId: Job ID is empty');
 		const dots = await runMemory(provider, ['x'], { operation: 'get', jobId: '..' });
-		expect(dots.error?.message).toBe('Invalid parameter jobId: Job ID ".." is made only of dots');
+		expect(dots.error?.message).toBe('Invalid jobId: Job ID ".." is made only of dots');
 		const slash = await runMemory(provider, ['x'], { operation: 'get', jobId: 'job-1/../../accounts' });
-		expect(slash.error?.message).toMatch(/^Invalid parameter jobId: Job ID "job-1\/..\/..\/accounts" contains a slash/);
+		expect(slash.error?.message).toMatch(/^Invalid jobId: Job ID "job-1\/..\/..\/accounts" contains a slash/);
 		expect(slash.error?.description).toMatch(/Nothing was sent/);
 		expect(provider.calls).toHaveLength(0);
 	});
@@ -101,20 +101,27 @@ describe('order and completion', () => {
 		expect(result.error?.context?.jobId).toBe('job-1');
 	});
 
-	test('a failed job: the provider\'s words, the job id, and how to pick it up', async () => {
+	test('a failed job: the provider\'s words and the job id once, and no Get offer (Get would only say failed)', async () => {
 		const provider = new MemoryProvider(0);
 		const result = await runMemory(provider, ['a fox [fail]']);
-		expect(result.error?.message).toBe('Memory could not make the video: render failed (job job-1)');
+		expect(result.error?.message).toBe('Memory could not make the video');
 		expect(result.error?.context).toMatchObject({ jobId: 'job-1', itemIndex: 0 });
-		expect(result.error?.description).toMatch(GET_HINT);
-		expect(result.error?.description).toContain('job-1');
+		expect(result.error?.description).toContain('Memory said: "render failed"');
+		expect(result.error?.description?.split('render failed')).toHaveLength(2);
+		expect(result.error?.description).toContain('Job ID: job-1.');
+		expect(result.error?.description).not.toMatch(/Get operation/);
 		expect(provider.submits).toBe(1);
 	});
 
 	test('a moderated job says so', async () => {
 		const provider = new MemoryProvider(0);
 		const result = await runMemory(provider, ['a fox [moderation]']);
-		expect(result.error?.message).toBe('Memory rejected the prompt at content moderation: the prompt was flagged (job job-1)');
+		expect(result.error?.message).toBe('Memory rejected the prompt at content moderation');
+		expect(result.error?.description).toMatch(/^Rephrase the prompt/);
+		expect(result.error?.description).toContain('Memory said: "the prompt was flagged"');
+		expect(result.error?.description).toContain('Job ID: job-1.');
+		expect(result.error?.description).not.toMatch(/Get operation/);
+		expect(result.error?.context?.jobId).toBe('job-1');
 	});
 
 	test('Submit returns the queued job at once: no status check, no video', async () => {
@@ -132,7 +139,9 @@ describe('order and completion', () => {
 	test('without Continue On Fail one failure stops the batch: nothing more is submitted, the other jobs are named', async () => {
 		const provider = new MemoryProvider();
 		const result = await runMemory(provider, [`one ${LONG}`, 'two [fail] [ms=0]', 'three'], { options: { concurrency: 2 } });
-		expect(result.error?.message).toBe('Memory could not make the video: render failed (job job-2)');
+		expect(result.error?.message).toBe('Memory could not make the video (item 2)');
+		expect(result.error?.context).toMatchObject({ jobId: 'job-2', itemIndex: 1 });
+		expect(result.error?.description).toContain('Memory said: "render failed" Job ID: job-2.');
 		expect(result.error?.description).toContain('Jobs of other items, already paid for: item 1: job-1');
 		expect(provider.jobs.map((job) => job.prompt)).toEqual([`one ${LONG}`, 'two [fail] [ms=0]']);
 	});
@@ -144,8 +153,10 @@ describe('Max Wait', () => {
 		const started = Date.now();
 		const result = await runMemory(provider, [`a fox ${LONG}`], { options: { maxWait: 0.3 } });
 		const took = Date.now() - started;
-		expect(result.error?.message).toBe('Memory job job-1 did not finish within 0.3 s (last status: processing)');
+		expect(result.error?.message).toBe('The Memory job did not finish within Max Wait (0.3 s)');
 		expect(result.error?.context?.jobId).toBe('job-1');
+		expect(result.error?.description).toMatch(/^Its last status was processing/);
+		expect(result.error?.description).toContain('The job was submitted to Memory with ID job-1.');
 		expect(result.error?.description).toMatch(GET_HINT);
 		expect(took).toBeGreaterThanOrEqual(290);
 		expect(took).toBeLessThan(3000);
@@ -156,7 +167,15 @@ describe('Max Wait', () => {
 		const provider = new MemoryProvider(0);
 		const result = await runMemory(provider, ['one', `two ${LONG}`, 'three'], { options: { maxWait: 0.3 }, continueOnFail: true });
 		expect(result.error).toBeUndefined();
-		expect(result.items[1].json).toEqual({ error: expect.stringContaining('Memory job job-2 did not finish within 0.3 s'), status: 'failed', jobId: 'job-2', jobStatus: 'processing' });
+		expect(result.items[1].json).toEqual({
+			error: 'The Memory job did not finish within Max Wait (0.3 s) (item 2)',
+			errorDescription: expect.stringMatching(/^Its last status was processing/),
+			status: 'failed',
+			jobId: 'job-2',
+			jobStatus: 'processing',
+		});
+		expect(result.items[1].json.errorDescription).toContain('The job was submitted to Memory with ID job-2.');
+		expect(result.items[1].json.errorDescription).toMatch(GET_HINT);
 		expect(await binaryBytes(result.items[0])).toEqual(fakeVideo('one'));
 		expect(await binaryBytes(result.items[2])).toEqual(fakeVideo('three'));
 	});
@@ -172,8 +191,10 @@ describe('cancel (the execution\'s cancel signal)', () => {
 		controller.abort();
 		const result = await running;
 		expect(Date.now() - canceledAt).toBeLessThan(1000);
-		expect(result.error?.message).toBe('Canceled while waiting for Memory job job-1');
+		expect(result.error?.message).toBe('The execution was canceled while the Memory job was running');
 		expect(result.error?.context?.jobId).toBe('job-1');
+		expect(result.error?.description).toContain('The job was submitted to Memory with ID job-1.');
+		expect(result.error?.description).toMatch(GET_HINT);
 		const asked = provider.calls.length;
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(provider.calls).toHaveLength(asked);
@@ -187,7 +208,9 @@ describe('cancel (the execution\'s cancel signal)', () => {
 		await new Promise((resolve) => setTimeout(resolve, 150));
 		controller.abort();
 		const result = await running;
-		expect(result.error?.message).toMatch(/^Canceled while waiting for Memory job job-[12]$/);
+		expect(result.error?.message).toMatch(/^The execution was canceled while the Memory job was running \(item [12]\)$/);
+		expect(result.error?.context?.jobId).toMatch(/^job-[12]$/);
+		expect(result.error?.description).toContain(`The job was submitted to Memory with ID ${String(result.error?.context?.jobId)}.`);
 		expect(result.items).toHaveLength(0);
 	});
 
@@ -207,7 +230,14 @@ describe('Continue On Fail', () => {
 		const result = await runMemory(provider, ['one', 'two [fail]', 'three'], { continueOnFail: true });
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(3);
-		expect(result.items[1].json).toEqual({ error: 'Memory could not make the video: render failed (job job-2)', status: 'failed', jobId: 'job-2', jobStatus: 'failed' });
+		expect(result.items[1].json).toEqual({
+			error: 'Memory could not make the video (item 2)',
+			errorDescription: expect.stringContaining('Memory said: "render failed" Job ID: job-2.'),
+			status: 'failed',
+			jobId: 'job-2',
+			jobStatus: 'failed',
+		});
+		expect(result.items[1].json.errorDescription).not.toMatch(/Get operation/);
 		expect(result.items[1].binary).toBeUndefined();
 		expect(await binaryBytes(result.items[0])).toEqual(fakeVideo('one'));
 		expect(await binaryBytes(result.items[2])).toEqual(fakeVideo('three'));
@@ -218,7 +248,14 @@ describe('Continue On Fail', () => {
 		const provider = new MemoryProvider(0);
 		provider.failingPolls.set('job-1', 1);
 		const result = await runMemory(provider, ['one'], { continueOnFail: true });
-		expect(result.items[0].json).toEqual({ error: 'the status check failed (HTTP 503) (job job-1)', status: 'failed', jobId: 'job-1', jobStatus: 'queued' });
+		expect(result.items[0].json).toEqual({
+			error: 'the status check failed (HTTP 503)',
+			errorDescription: expect.stringContaining('The job was submitted to Memory with ID job-1.'),
+			status: 'failed',
+			jobId: 'job-1',
+			jobStatus: 'queued',
+		});
+		expect(result.items[0].json.errorDescription).toMatch(GET_HINT);
 	});
 });
 
@@ -254,14 +291,18 @@ describe('Get', () => {
 		const provider = new MemoryProvider();
 		await runMemory(provider, [`a fox ${LONG}`], { operation: 'submit' });
 		const result = await runMemory(provider, ['ignored'], { operation: 'get', jobId: 'job-1', options: { waitForCompletion: true, maxWait: 0.3 } });
-		expect(result.error?.message).toBe('Memory job job-1 did not finish within 0.3 s (last status: processing)');
+		expect(result.error?.message).toBe('The Memory job did not finish within Max Wait (0.3 s)');
 		expect(result.error?.context?.jobId).toBe('job-1');
+		expect(result.error?.description).toMatch(/^Its last status was processing/);
+		// Already a Get: the id is named, and the remedy is a longer Max Wait, not another operation.
+		expect(result.error?.description).toContain('Job ID: job-1.');
 	});
 
 	test('a status that cannot be read names the job asked for', async () => {
 		const provider = new MemoryProvider();
 		const result = await runMemory(provider, ['ignored'], { operation: 'get', jobId: 'job-404' });
-		expect(result.error?.message).toBe('no such job (HTTP 404) (job job-404)');
+		expect(result.error?.message).toBe('no such job (HTTP 404)');
+		expect(result.error?.description).toContain('Job ID: job-404.');
 		expect(result.error?.context?.jobId).toBe('job-404');
 		expect(provider.submits).toBe(0);
 	});
@@ -322,7 +363,9 @@ describe('Retry On Fail: a try of the same execution and node picks its jobs up'
 		const provider = new MemoryProvider();
 		provider.failingPolls.set('job-2', 1);
 		const first = await runMemory(provider, ['one', 'two', 'three'], { executionId: 'exec-mem-1' });
-		expect(first.error?.message).toBe('the status check failed (HTTP 503) (job job-2)');
+		expect(first.error?.message).toBe('the status check failed (HTTP 503) (item 2)');
+		expect(first.error?.context).toMatchObject({ jobId: 'job-2', itemIndex: 1 });
+		expect(first.error?.description).toContain('The job was submitted to Memory with ID job-2.');
 		expect(first.error?.description).toMatch(/item 1: job-1, item 3: job-3/);
 		expect(provider.submits).toBe(3);
 		const second = await runMemory(provider, ['one', 'two', 'three'], { executionId: 'exec-mem-1' });
@@ -336,7 +379,9 @@ describe('Retry On Fail: a try of the same execution and node picks its jobs up'
 	test('after Max Wait: the next try waits on for the same job and brings its video', async () => {
 		const provider = new MemoryProvider();
 		const first = await runMemory(provider, ['a fox [ms=600]'], { executionId: 'exec-mem-wait', options: { maxWait: 0.2 } });
-		expect(first.error?.message).toMatch(/job job-1 did not finish within 0.2 s/);
+		expect(first.error?.message).toBe('The Memory job did not finish within Max Wait (0.2 s)');
+		expect(first.error?.context?.jobId).toBe('job-1');
+		expect(first.error?.description).toContain('The job was submitted to Memory with ID job-1.');
 		const second = await runMemory(provider, ['a fox [ms=600]'], { executionId: 'exec-mem-wait', options: { maxWait: 5 } });
 		expect(second.error).toBeUndefined();
 		expect(second.items[0].json).toMatchObject({ jobId: 'job-1', status: 'completed' });
@@ -348,8 +393,11 @@ describe('Retry On Fail: a try of the same execution and node picks its jobs up'
 		const provider = new MemoryProvider(0);
 		const first = await runMemory(provider, ['a fox [fail]'], { executionId: 'exec-mem-failed' });
 		const second = await runMemory(provider, ['a fox [fail]'], { executionId: 'exec-mem-failed' });
-		expect(first.error?.message).toBe('Memory could not make the video: render failed (job job-1)');
+		expect(first.error?.message).toBe('Memory could not make the video');
+		expect(first.error?.description).toContain('Memory said: "render failed" Job ID: job-1.');
 		expect(second.error?.message).toBe(first.error?.message);
+		expect(second.error?.description).toBe(first.error?.description);
+		expect(second.error?.context?.jobId).toBe('job-1');
 		expect(provider.submits).toBe(1);
 	});
 

@@ -48,7 +48,9 @@ describe('a one-request API (the sync kind)', () => {
 		const submit = await runMemory(provider, ['one'], { operation: 'submit' });
 		expect(submit.error?.message).toBe('Memory Sync has no submit operation');
 		const get = await runMemory(provider, ['one'], { operation: 'get', jobId: 'some-id' });
-		expect(get.error?.message).toBe('Memory Sync has no get operation (job some-id)');
+		expect(get.error?.message).toBe('Memory Sync has no get operation');
+		expect(get.error?.context?.jobId).toBe('some-id');
+		expect(get.error?.description).toBe('Job ID: some-id.');
 		expect(provider.calls).toHaveLength(0);
 	});
 
@@ -57,7 +59,8 @@ describe('a one-request API (the sync kind)', () => {
 		const result = await runMemory(provider, ['a fox [fail]']);
 		const jobId = provider.calls[0].jobId as string;
 		expect(jobId).toMatch(UUID);
-		expect(result.error?.message).toBe(`Memory Sync could not make the video: render failed (job ${jobId})`);
+		expect(result.error?.message).toBe('Memory Sync could not make the video');
+		expect(result.error?.description).toContain(`Memory Sync said: "render failed" Job ID: ${jobId}.`);
 		expect(result.error?.context?.jobId).toBe(jobId);
 		expect(String(result.error?.description ?? '')).not.toMatch(/Get operation/);
 	});
@@ -65,7 +68,10 @@ describe('a one-request API (the sync kind)', () => {
 	test('an answer without a video fails, naming the job', async () => {
 		const provider = new MemorySyncProvider();
 		const result = await runMemory(provider, ['a fox [empty]']);
-		expect(result.error?.message).toMatch(/^Memory Sync could not make the video: the provider reported the job complete but gave no video \(job [0-9a-f-]{36}\)$/);
+		expect(result.error?.message).toBe('Memory Sync reported the job complete but gave no video');
+		expect(result.error?.context?.jobId).toMatch(UUID);
+		expect(result.error?.description).toContain(`Job ID: ${String(result.error?.context?.jobId)}.`);
+		expect(result.error?.description).not.toMatch(/Get operation/);
 	});
 
 	test('Continue On Fail: the failed item is {error, status: failed, jobId}, the others have their videos', async () => {
@@ -73,7 +79,15 @@ describe('a one-request API (the sync kind)', () => {
 		const result = await runMemory(provider, ['one', 'two [fail]', 'three'], { continueOnFail: true });
 		expect(result.error).toBeUndefined();
 		const jobId = provider.calls.find((call) => result.items[1].json.jobId === call.jobId)?.jobId;
-		expect(result.items[1].json).toEqual({ error: `Memory Sync could not make the video: render failed (job ${jobId})`, status: 'failed', jobId, jobStatus: 'failed' });
+		expect(jobId).toMatch(UUID);
+		expect(result.items[1].json).toEqual({
+			error: 'Memory Sync could not make the video (item 2)',
+			errorDescription: expect.stringContaining(`Memory Sync said: "render failed" Job ID: ${jobId}.`),
+			status: 'failed',
+			jobId,
+			jobStatus: 'failed',
+		});
+		expect(result.items[1].json.errorDescription).not.toMatch(/Get operation/);
 		expect(await binaryBytes(result.items[0])).toEqual(fakeVideo('one'));
 		expect(await binaryBytes(result.items[2])).toEqual(fakeVideo('three'));
 	});

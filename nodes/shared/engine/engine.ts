@@ -96,8 +96,9 @@ export async function submitForCallback<Input extends JobInput>(
 	ctx: IExecuteFunctions,
 	provider: VideoProvider<Input>,
 	url: string,
+	{ properties }: Pick<RunOverride, 'properties'> = {},
 ): Promise<{ items: INodeExecutionData[]; parked: ParkedJob[] }> {
-	const run = new NodeRun(ctx, provider, { operation: 'submit', wait: { kind: 'callback', url } });
+	const run = new NodeRun(ctx, provider, { operation: 'submit', wait: { kind: 'callback', url }, properties });
 	const [items] = await run.run();
 	return { items: items ?? [], parked: run.parked(Date.now()) };
 }
@@ -385,8 +386,12 @@ class ItemRun<Input extends JobInput> {
 			const outputs = await this.outputs(snapshot, this.options);
 			// A resumed Generate (callback wait mode) says why, as Generate does, besides the job's status.
 			if (node.reportsAsGenerate && isFinal(snapshot.status) && snapshot.status !== 'completed') {
-				const { message } = this.withJob(this.jobFailedError(snapshot));
-				for (const item of outputs) item.json.error = message;
+				const { message, description } = this.withJob(this.jobFailedError(snapshot));
+				for (const item of outputs) {
+					item.json.error = message;
+					// The provider's words and the job id sit in the description, as on Generate's own failed items.
+					if (typeof description === 'string' && description) item.json.errorDescription = description;
+				}
 			}
 			return outputs;
 		}

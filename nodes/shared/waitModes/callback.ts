@@ -8,7 +8,7 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { jobsOver, runVideoNode, submitForCallback, type ParkedJob } from '../engine/engine';
+import { jobsOver, runVideoNode, submitForCallback, type ParkedJob, type RunOverride } from '../engine/engine';
 import { cancellableSleep } from '../engine/sleep';
 import type { AsyncVideoProvider, JobInput } from '../engine/providerContract';
 
@@ -109,7 +109,12 @@ const pairedIndex = (item: INodeExecutionData): number => {
  * and errors naming job IDs as everywhere), with the execution's resume URL as the callback; the jobs
  * it parked are saved in the execution, which is put to wait.
  */
-export async function runWithCallback<Input extends JobInput, Context>(ctx: IExecuteFunctions, provider: Provider<Input, Context>): Promise<INodeExecutionData[][]> {
+export async function runWithCallback<Input extends JobInput, Context>(
+	ctx: IExecuteFunctions,
+	provider: Provider<Input, Context>,
+	// The node's properties, as runVideoNode takes them: invalid input is named as the editor shows it.
+	{ properties }: Pick<RunOverride, 'properties'> = {},
+): Promise<INodeExecutionData[][]> {
 	const node = ctx.getNode();
 	if (/Tool$/.test(node.type))
 		throw new NodeOperationError(node, 'Wait Mode "Wait for Callback" cannot run while the node is used as a tool', {
@@ -121,7 +126,7 @@ export async function runWithCallback<Input extends JobInput, Context>(ctx: IExe
 			description: 'Wait for Callback needs a saved execution of a running n8n (not the command line).',
 		});
 
-	const { items: submitted, parked } = await submitForCallback(ctx, provider, resumeUrl);
+	const { items: submitted, parked } = await submitForCallback(ctx, provider, resumeUrl, { properties });
 	const waiting: WaitingItem[] = submitted.map((out) => {
 		const item = pairedIndex(out);
 		const job = out.json.error === undefined ? parked.find((parkedJob) => parkedJob.item === item) : undefined;
