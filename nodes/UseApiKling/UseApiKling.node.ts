@@ -69,7 +69,7 @@ export class UseApiKlingV2 implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runVersion2(this, USEAPI_KLING_V2, useApiKlingPropertiesV2, async (ctx) =>
-			waitsForCallback(ctx) ? await runWithCallback(ctx, useApiKlingProvider) : await runVideoNode(ctx, useApiKlingProvider, { properties: useApiKlingPropertiesV2 }),
+			waitsForCallback(ctx) ? await runWithCallback(ctx, useApiKlingProvider, { properties: useApiKlingPropertiesV2 }) : await runVideoNode(ctx, useApiKlingProvider, { properties: useApiKlingPropertiesV2 }),
 		);
 	}
 

@@ -267,7 +267,8 @@ describeEachN8n('Kling Wait for Callback in real n8n', (version, install) => {
 		const [item] = nodeOutput(done, 'Done');
 		const jobId = String(jobs[0].taskId);
 		expect(item.json).toMatchObject({ jobId, provider: 'useApiKling', model: 'kling-v2-5' });
-		expect(String(item.json.error)).toContain(`job ${jobId} did not end within Max Wait (${LOST_MAX_WAIT} s)`);
+		expect(String(item.json.error)).toBe(`The Kling (useapi.net) job did not finish within Max Wait (${LOST_MAX_WAIT} s)`);
+		expect(String(item.json.errorDescription)).toContain(`with ID ${jobId}. Run this node with the Get operation and this Job ID`);
 		expect(String(item.json.error)).toContain(`Get operation and Job ID ${jobId}`);
 		expect(item.binary).toBeUndefined();
 		// No code of the node runs when n8n resumes a wait that timed out: no status check was made.

@@ -126,7 +126,8 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		const waiting = run.executeData.data.main[0]!;
 		expect(waiting).toHaveLength(2);
 		expect(waiting[1]).toMatchObject({ pairedItem: { item: 1 }, json: { jobId: items[1].json.jobId, status: 'queued' } });
-		expect(waiting[1].json.error).toContain(`job ${items[1].json.jobId} did not end within Max Wait (60 s)`);
+		expect(waiting[1].json.error).toBe('The Kling (useapi.net) job did not finish within Max Wait (60 s)');
+		expect(waiting[1].json.errorDescription).toContain(`with ID ${items[1].json.jobId}. Run this node with the Get operation and this Job ID`);
 		expect(waiting[1].json.waitForCallback).toMatchObject({ item: 1, jobId: items[1].json.jobId, maxWait: 60, context: { noWatermark: false } });
 	});
 

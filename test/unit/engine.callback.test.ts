@@ -100,7 +100,8 @@ describe('Wait for Callback with the in-memory job API', () => {
 		await sleep(400);
 		const [item] = (await run.call({})).result.workflowData![0];
 		expect(item.json).toMatchObject({ jobId: 'job-1', status: 'processing' });
-		expect(item.json.error).toMatch(/^Memory job job-1 did not end within Max Wait \(0.3 s\)/);
+		expect(item.json.error).toBe('The Memory job did not finish within Max Wait (0.3 s)');
+		expect(item.json.errorDescription).toContain('with ID job-1. Run this node with the Get operation and this Job ID');
 		expect(item.json.error).toContain('Get operation and Job ID job-1');
 		expect(item.binary).toBeUndefined();
 		expect(provider.submits).toBe(1);
@@ -114,7 +115,8 @@ describe('Wait for Callback with the in-memory job API', () => {
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const [index, item] of output.entries()) {
 			expect(item.json.jobId).toBe(`job-${index + 1}`);
-			expect(item.json.error).toContain(`job job-${index + 1} did not end within Max Wait (0.3 s)`);
+			expect(item.json.error).toBe('The Memory job did not finish within Max Wait (0.3 s)');
+			expect(item.json.errorDescription).toContain(`with ID job-${index + 1}. Run this node with the Get operation`);
 		}
 	});
 

@@ -94,9 +94,13 @@ export function waitsForCallback(ctx: IExecuteFunctions): boolean {
 
 type Provider<Input extends JobInput, Context> = AsyncVideoProvider<Input, Context>;
 
-const timeoutMessage = (provider: { displayName: string }, jobId: string, maxWait: number) =>
-	`${provider.displayName} job ${jobId} did not end within Max Wait (${maxWait} s), so n8n resumed the workflow without its video. ` +
-	`Run this node with the Get operation and Job ID ${jobId} to pick it up without paying again.`;
+/** A job still running when Max Wait ends the wait: the engine's Max Wait wording; Get can still bring its video, so it is offered. */
+const timedOut = (provider: { displayName: string }, jobId: string, maxWait: number): IDataObject => ({
+	error: `The ${provider.displayName} job did not finish within Max Wait (${maxWait} s)`,
+	errorDescription:
+		`n8n resumed the workflow without its video; the job keeps running at ${provider.displayName}. To wait longer next time, raise Max Wait in Options. ` +
+		`The job was submitted to ${provider.displayName} with ID ${jobId}. Run this node with the Get operation and this Job ID to pick it up without paying again.`,
+});
 
 const pairedIndex = (item: INodeExecutionData): number => {
 	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
@@ -139,7 +143,7 @@ export async function runWithCallback<Input extends JobInput, Context>(
 
 	// The items the node waits with: what webhook() reads back, and the output if Max Wait passes.
 	const stateItems: INodeExecutionData[] = waiting.map(({ json, item, job }) => ({
-		json: job ? { ...json, error: timeoutMessage(provider, job.jobId, job.maxWait), [CALLBACK_STATE_KEY]: job as unknown as IDataObject } : json,
+		json: job ? { ...json, ...timedOut(provider, job.jobId, job.maxWait), [CALLBACK_STATE_KEY]: job as unknown as IDataObject } : json,
 		pairedItem: { item },
 	}));
 	const executeData = ctx.getExecuteData();
@@ -312,7 +316,7 @@ async function finish<Input extends JobInput, Context>(
 			Object.assign(itemJson, rest);
 			if (status === undefined) delete itemJson.status;
 			// Still running when Max Wait passed (a job that ended without a video has the engine's words already).
-			if (status === 'queued' || status === 'processing') itemJson.error = timeoutMessage(provider, job.jobId, job.maxWait);
+			if (status === 'queued' || status === 'processing') Object.assign(itemJson, timedOut(provider, job.jobId, job.maxWait));
 			output.push({ ...result, json: itemJson, pairedItem: { item } });
 		}
 	}
