@@ -166,7 +166,8 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		const [item] = result.workflowData![0];
 		const [job] = jobs();
 		expect(item.json).toMatchObject({ jobId: String(job.taskId), status: 'queued', taskStatus: 'submitted', provider: 'useApiKling' });
-		expect(item.json.error).toContain(`Get operation and Job ID ${job.taskId}`);
+		expect(item.json.error).toBe('The Kling (useapi.net) job did not finish within Max Wait (0.5 s)');
+		expect(item.json.errorDescription).toContain(`with ID ${job.taskId}. Run this node with the Get operation and this Job ID`);
 		expect(item.binary).toBeUndefined();
 		expect(requests('submit')).toHaveLength(1);
 	});
