@@ -90,10 +90,10 @@ const CUSTOM_REGISTRY_FEATURE = 'feat:communityNodes:customRegistry';
 function declaredNodeTypes(): string[] {
 	const types: string[] = [];
 	for (const file of PACKAGE.n8n.nodes) {
+		// n8n loads the class named like the file (a versioned node's file also exports its version classes).
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		for (const NodeClass of Object.values(require(path.join(ROOT, file))) as Array<new () => { description: { name: string } }>) {
-			if (typeof NodeClass === 'function') types.push(`${PACKAGE.name}.${new NodeClass().description.name}`);
-		}
+		const NodeClass = (require(path.join(ROOT, file)) as Record<string, new () => { description: { name: string } }>)[path.basename(file, '.node.js')];
+		if (typeof NodeClass === 'function') types.push(`${PACKAGE.name}.${new NodeClass().description.name}`);
 	}
 	return types.sort();
 }
