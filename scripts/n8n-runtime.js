@@ -351,7 +351,8 @@ async function runOnServer(install, client, workflowId, { timeoutMs = 10 * 60 * 
 		if (execution?.data && !['new', 'running', 'waiting', 'unknown'].includes(execution.status) && execution.finished !== undefined && execution.stoppedAt) {
 			const flatted = require(require.resolve('flatted', { paths: [path.join(install.dir, 'node_modules', 'n8n')] }));
 			const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
-			return { ...execution, data, executionId };
+			// n8n 1.x can also answer with the status final and the data not yet whole (seen once in a cold CI run): ask again.
+			if (data?.resultData) return { ...execution, data, executionId };
 		}
 		if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${execution?.status} after ${timeoutMs} ms`);
 		await sleep(300);
