@@ -61,7 +61,7 @@ function freePort() {
 	});
 }
 
-/** The folder n8n 2.x lets Read/Write Files use by default (N8N_RESTRICT_FILE_ACCESS_TO=~/.n8n-files), under HOME. */
+/** The folder stock n8n 2.x lets Read/Write Files use: `~/.n8n-files`, under HOME. No suite changes that default (test/unit/stockSettings.test.ts). */
 const N8N_FILES = '.n8n-files';
 
 /**

@@ -67,6 +67,12 @@ describeEachN8n('The editor in a real browser', (version, install) => {
 		// Chromium first: without it nothing here can run, and the error says how to install it.
 		browser = await timed('Chromium launch', () => launchChromium());
 		sandbox = await startSandbox({ jobDurationMs: 500, videoBytes: 64 * 1024 });
+		// Two settings differ from a stock n8n, and neither can hide a user's failure:
+		// - the session cookie is allowed over plain HTTP, because this browser talks to n8n on
+		//   http://127.0.0.1 without TLS (a user on plain HTTP sets the same);
+		// - binary data in files (2.x's default; 1.x keeps it in memory and the editor then plays a data
+		//   URI), because these tests check the player streams from n8n's binary-data endpoint. The same
+		//   examples run on a fully stock n8n 2.x and 1.x in test/e2e/examples.e2e.test.ts.
 		n8n = await N8nInstance.create(install, { env: { N8N_SECURE_COOKIE: 'false' } });
 		const credentials = credentialsFor({ urls: sandbox.urls, apiKey: SANDBOX_API_KEY });
 		// A gateway that serves no model list (the sandbox's `nomodels` dialect), for the fallback.

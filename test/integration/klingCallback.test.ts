@@ -5,21 +5,12 @@
  * execution saved as waiting, resumed by the call or by Max Wait. Here, quickly, the node's side:
  * what it submits, what it waits with, and what each call makes of the wait.
  */
-import { ExecuteContext, WebhookContext } from 'n8n-core';
-import {
-	createRunExecutionData,
-	type IDataObject,
-	type IExecuteData,
-	type INodeExecutionData,
-	type IRunExecutionData,
-	type IWebhookData,
-	type IWebhookResponseData,
-	type IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { UseApiApi } from '../../credentials/UseApiApi.credentials';
 // Version 1: these tests run saved workflows' version; version 2 reads the same parameters through its seam (test/unit/version2.test.ts).
 import { UseApiKlingV1 as UseApiKling } from '../../nodes/UseApiKling/UseApiKling.node';
-import { binaryBytes, cleanupBinaryData, harness, initBinaryData, WAITING_BASE_URL } from '../helpers/n8n';
+import { binaryBytes, cleanupBinaryData, initBinaryData, WAITING_BASE_URL } from '../helpers/n8n';
+import { waitingExecution } from '../helpers/waitingExecution';
 import { sha256, startSandbox, type Sandbox, type SandboxJob } from '../helpers/sandbox';
 
 const API_KEY = 'user:4242-kL1nGs3cReTt0k3n';
@@ -44,61 +35,16 @@ const jobs = () => [...sandbox.jobs.values()] as Job[];
 const jobFor = (prompt: string) => jobs().find((job) => job.prompt === prompt) as Job;
 const requests = (route: string) => sandbox.requestsTo('useApiKling', route);
 
-/** One execution of a workflow holding the node: its run, then calls to its resume URL. */
+/** One execution of a workflow holding the node: its run, then calls to its resume URL (test/helpers/waitingExecution.ts). */
 function execution(parameters: IDataObject, prompts: string[], options: { continueOnFail?: boolean } = {}) {
-	// The same workflow, node and additional data as every integration test (test/helpers/n8n.ts).
-	const { workflow, node, additionalData } = harness({
+	return waitingExecution({
 		nodeType,
 		credentialType,
 		credentials: { apiKey: API_KEY, baseUrl: sandbox.urls.useApiKling },
 		parameters: { operation: 'generate', model: 'kling-v2-5', prompt: '={{ $json.prompt }}', ...parameters },
+		items: prompts.map((prompt) => ({ prompt })),
 		continueOnFail: options.continueOnFail,
 	});
-	const executionId = String(additionalData.executionId);
-	const items: INodeExecutionData[] = prompts.map((prompt) => ({ json: { prompt } }));
-	const runExecutionData: IRunExecutionData = createRunExecutionData();
-	const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [{ previousNode: 'Start' }] } };
-
-	return {
-		executionId,
-		runExecutionData,
-		executeData,
-		async run(): Promise<{ items: INodeExecutionData[]; error?: Error & { description?: string } }> {
-			const context = new ExecuteContext(workflow, node, additionalData, 'manual', runExecutionData, 0, items, { main: [items] }, executeData, []);
-			try {
-				return { items: ((await nodeType.execute!.call(context)) as INodeExecutionData[][])[0] };
-			} catch (error) {
-				return { items: [], error };
-			}
-		},
-		/** A POST to the resume URL, as n8n's waiting-webhooks handler runs it: the waiting node's input as its input. */
-		async call(body: IDataObject = {}): Promise<{ result: IWebhookResponseData; response: { status?: number; body?: unknown } }> {
-			const response: { status?: number; body?: unknown } = {};
-			const res = {
-				status(code: number) {
-					response.status = code;
-					return res;
-				},
-				json(data: unknown) {
-					response.body = data;
-					return res;
-				},
-			};
-			const webhookData = {
-				httpMethod: 'POST',
-				node: node.name,
-				path: '',
-				webhookDescription: nodeType.description.webhooks![0],
-				workflowId: workflow.id,
-				workflowExecuteAdditionalData: additionalData,
-			} as IWebhookData;
-			const resumed = { ...runExecutionData, executionData: { ...runExecutionData.executionData!, nodeExecutionStack: [executeData] } } as IRunExecutionData;
-			const data = { ...additionalData, httpRequest: { method: 'POST', body, headers: {}, query: {}, params: {} }, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
-			const context = new WebhookContext(workflow, node, data, 'manual', webhookData, [], resumed);
-			const result = await nodeType.webhook!.call(context);
-			return { result, response };
-		},
-	};
 }
 
 const CALLBACK = { options: { waitMode: 'callback', maxWait: 60 } };
@@ -123,7 +69,7 @@ describe('Kling (useapi.net): Wait for Callback', () => {
 		expect(waitTill).toBeGreaterThanOrEqual(before + 60_000);
 		expect(waitTill).toBeLessThan(Date.now() + 61_000);
 		// What it waits with: the output if Max Wait passes, and what a call reads back.
-		const waiting = run.executeData.data.main[0]!;
+		const waiting = run.outputWhenMaxWaitPasses();
 		expect(waiting).toHaveLength(2);
 		expect(waiting[1]).toMatchObject({ pairedItem: { item: 1 }, json: { jobId: items[1].json.jobId, status: 'queued' } });
 		expect(waiting[1].json.error).toBe('The Kling (useapi.net) job did not finish within Max Wait (60 s)');
